@@ -1,0 +1,287 @@
+import keras
+import numpy as np
+import pytest
+from conftest import to_numpy
+
+from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise
+from keras_ae.models import (
+    Autoencoder,
+    VariationalAutoencoder,
+    build_dense_autoencoder,
+    build_dense_vae,
+)
+from keras_ae.regularizers import KLSparsity
+from keras_ae.training import KLWarmup
+
+
+def binary_data(rng, n=256, d=20):
+    """Binary patterns made of a few prototypes, so that there is structure to learn."""
+    prototypes = rng.uniform(size=(4, d)) > 0.5
+    flips = rng.uniform(size=(n, d)) < 0.05
+    return (prototypes[rng.integers(0, 4, n)] ^ flips).astype("float32")
+
+
+def test_autoencoder_is_decoder_of_encoder(rng):
+    autoencoder = build_dense_autoencoder((4, 5), 3, hidden_units=(8,))
+    x = rng.uniform(size=(6, 4, 5)).astype("float32")
+    codes = autoencoder.encode(x)
+    assert codes.shape == (6, 3)
+    np.testing.assert_allclose(
+        to_numpy(autoencoder(x)), autoencoder.decode(codes), rtol=1e-5, atol=1e-6
+    )
+    assert autoencoder.predict(x, verbose=0).shape == (6, 4, 5)
+
+
+def test_autoencoder_training_reduces_reconstruction_error(rng):
+    keras.utils.set_random_seed(0)
+    x = binary_data(rng)
+    autoencoder = build_dense_autoencoder(20, 4, code_activation="sigmoid")
+    autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    history = autoencoder.fit(x, x, epochs=30, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+
+
+def test_build_dense_autoencoder_layers(rng):
+    autoencoder = build_dense_autoencoder(
+        (6, 6), 5, hidden_units=(20, 10), code_activation="sigmoid",
+        activity_regularizer=KLSparsity(0.1), noise_rate=0.2, seed=3,
+    )
+    sizes = [layer.units for layer in autoencoder.encoder.layers
+             if isinstance(layer, keras.layers.Dense)]
+    assert sizes == [20, 10, 5]
+    sizes = [layer.units for layer in autoencoder.decoder.layers
+             if isinstance(layer, keras.layers.Dense)]
+    assert sizes == [10, 20, 36]
+    assert isinstance(autoencoder.encoder.get_layer("masking_noise"), MaskingNoise)
+    assert isinstance(autoencoder.encoder.get_layer("code").activity_regularizer, KLSparsity)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"input_shape": 0, "code_size": 2},
+         "Invalid value received for argument `input_shape`. Expected a positive integer or a "
+         "tuple of positive integers. Received: input_shape=(0,)"),
+        ({"input_shape": 8, "code_size": 0},
+         "Invalid value received for argument `code_size`. Expected a positive integer. "
+         "Received: code_size=0"),
+        ({"input_shape": 8, "code_size": 2, "hidden_units": 4},
+         "Invalid value received for argument `hidden_units`. Expected a tuple of positive "
+         "integers. Received: hidden_units=4"),
+        ({"input_shape": 8, "code_size": 2, "noise_rate": 1.0},
+         "Invalid value received for argument `noise_rate`. Expected a float value in "
+         "[0.0, 1.0). Received: noise_rate=1.0"),
+    ],
+)
+def test_build_dense_autoencoder_rejects_invalid_arguments(kwargs, message):
+    with pytest.raises(ValueError) as excinfo:
+        build_dense_autoencoder(**kwargs)
+    assert str(excinfo.value) == message
+
+
+def test_autoencoder_rejects_non_layer_parts():
+    with pytest.raises(ValueError, match=r"argument `encoder`. Expected a Keras model or layer"):
+        Autoencoder("encoder", keras.layers.Dense(2))
+
+
+# --- VariationalAutoencoder -------------------------------------------------
+
+
+def numpy_vae_loss(x, x_hat, z_mean, z_log_var, beta, reconstruction):
+    x, x_hat = x.reshape(len(x), -1).astype("float64"), x_hat.reshape(len(x), -1)
+    if reconstruction == "bce":
+        p = np.clip(x_hat.astype("float64"), 1e-7, 1 - 1e-7)
+        rec = -np.sum(x * np.log(p) + (1 - x) * np.log(1 - p), axis=1)
+    else:
+        rec = np.sum((x - x_hat) ** 2, axis=1)
+    kl = -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1)
+    return rec.mean() + beta * kl.mean(), rec.mean(), kl.mean()
+
+
+@pytest.mark.parametrize("reconstruction", ["bce", "mse"])
+def test_vae_compute_loss_matches_numpy(reconstruction, rng):
+    vae = build_dense_vae(12, 3, hidden_units=(8,), beta=0.7, reconstruction=reconstruction)
+    x = (rng.uniform(size=(10, 12)) > 0.5).astype("float32")
+    x_hat = rng.uniform(0.05, 0.95, size=(10, 12)).astype("float32")
+    z_mean, z_log_var = (to_numpy(t) for t in vae.encoder(x))
+    loss = to_numpy(vae.compute_loss(x=x, y_pred=keras.ops.convert_to_tensor(x_hat)))
+    expected, _, _ = numpy_vae_loss(x, x_hat, z_mean, z_log_var, 0.7, reconstruction)
+    np.testing.assert_allclose(loss, expected, rtol=1e-4)
+
+
+def test_vae_fit_reports_loss_terms_that_add_up(rng):
+    keras.utils.set_random_seed(0)
+    x = binary_data(rng, n=128)
+    vae = build_dense_vae(20, 2, hidden_units=(16,), beta=2.0, seed=1)
+    vae.compile(optimizer="adam")
+    history = vae.fit(x, epochs=2, batch_size=128, verbose=0, validation_data=(x,))
+    logs = history.history
+    for key in ("loss", "reconstruction_loss", "kl_loss", "val_loss",
+                "val_reconstruction_loss", "val_kl_loss"):
+        assert key in logs
+    # One batch per epoch: the logged loss is exactly reconstruction + beta * KL.
+    for prefix in ("", "val_"):
+        np.testing.assert_allclose(
+            logs[prefix + "loss"][-1],
+            logs[prefix + "reconstruction_loss"][-1] + 2.0 * logs[prefix + "kl_loss"][-1],
+            rtol=1e-5,
+        )
+
+
+def test_vae_training_runs_encoder_once_per_step(rng):
+    """compute_loss reuses the forward pass instead of running the encoder again."""
+    x = binary_data(rng, n=64)
+    vae = build_dense_vae(20, 2, hidden_units=(8,))
+    vae.compile(optimizer="adam", run_eagerly=True)
+    vae.fit(x[:16], epochs=1, batch_size=16, verbose=0)  # builds the model
+    calls = []
+    original_call = vae.encoder.call
+
+    def counting_call(*args, **kwargs):
+        calls.append(1)
+        return original_call(*args, **kwargs)
+
+    vae.encoder.call = counting_call
+    vae.fit(x, epochs=1, batch_size=16, verbose=0)
+    assert len(calls) == 4
+
+
+def test_vae_learns_and_kl_is_positive(rng):
+    keras.utils.set_random_seed(0)
+    x = binary_data(rng, n=512)
+    vae = build_dense_vae(20, 2, hidden_units=(32,), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(0.005))
+    history = vae.fit(x, epochs=25, batch_size=64, verbose=0)
+    assert history.history["reconstruction_loss"][-1] < 0.6 * history.history[
+        "reconstruction_loss"][0]
+    assert history.history["kl_loss"][-1] > 0.1
+    elbo = vae.negative_elbo(x, n_samples=4)
+    assert elbo["negative_elbo"] == pytest.approx(
+        elbo["reconstruction_loss"] + elbo["kl_loss"], rel=1e-6)
+    # The Monte Carlo ELBO agrees with what evaluate() reports (beta = 1).
+    evaluated = vae.evaluate(x, batch_size=512, verbose=0, return_dict=True)
+    assert elbo["negative_elbo"] == pytest.approx(evaluated["loss"], rel=0.05)
+
+
+def test_vae_generate_samples_from_prior(rng):
+    vae = build_dense_vae((4, 4), 3, hidden_units=(8,))
+    images = vae.generate(7, seed=0)
+    assert images.shape == (7, 4, 4)
+    assert np.all((images >= 0) & (images <= 1))
+    np.testing.assert_array_equal(images, vae.generate(7, seed=0))
+    assert vae.latent_dim == 3
+    z_mean = vae.encode(rng.uniform(size=(5, 4, 4)).astype("float32"))
+    assert z_mean.shape == (5, 3)
+
+
+def test_vae_beta_is_settable_and_validated():
+    vae = build_dense_vae(6, 2, hidden_units=(4,), beta=1.0)
+    vae.beta = 0.25
+    assert vae.beta == 0.25
+    with pytest.raises(ValueError) as excinfo:
+        vae.beta = -1.0
+    assert str(excinfo.value) == (
+        "Invalid value received for argument `beta`. Expected a float value >= 0.0. "
+        "Received: beta=-1.0"
+    )
+
+
+def test_vae_rejects_loss_in_compile():
+    vae = build_dense_vae(6, 2, hidden_units=(4,))
+    with pytest.raises(ValueError, match=r"computes its own loss .* Received: loss='mse'"):
+        vae.compile(optimizer="adam", loss="mse")
+
+
+def test_vae_rejects_invalid_reconstruction():
+    with pytest.raises(ValueError) as excinfo:
+        build_dense_vae(6, 2, reconstruction="l1")
+    assert str(excinfo.value) == (
+        "Invalid value received for argument `reconstruction`. Expected one of "
+        "{'bce', 'mse'}. Received: reconstruction='l1'"
+    )
+
+
+def test_vae_rejects_encoder_with_one_output(rng):
+    inputs = keras.Input((6,))
+    encoder = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6)])
+    vae = VariationalAutoencoder(encoder, decoder)
+    with pytest.raises(ValueError, match=r"must return two tensors \[z_mean, z_log_var\]"):
+        vae(rng.uniform(size=(2, 6)).astype("float32"))
+
+
+def test_kl_warmup_anneals_beta_linearly(rng):
+    x = binary_data(rng, n=32)
+    vae = build_dense_vae(20, 2, hidden_units=(4,), beta=1.0)
+    vae.compile(optimizer="adam")
+    history = vae.fit(x, epochs=5, batch_size=32, verbose=0, callbacks=[KLWarmup(4)])
+    np.testing.assert_allclose(history.history["beta"], [0.0, 0.25, 0.5, 0.75, 1.0])
+    assert vae.beta == 1.0
+
+
+def test_kl_warmup_changes_the_loss_actually_optimised(rng):
+    """With beta = 0 in the first epoch, the logged loss equals the reconstruction alone."""
+    x = binary_data(rng, n=32)
+    vae = build_dense_vae(20, 2, hidden_units=(4,), beta=1.0)
+    vae.compile(optimizer="adam")
+    history = vae.fit(x, epochs=2, batch_size=32, verbose=0, callbacks=[KLWarmup(2)])
+    logs = history.history
+    assert logs["loss"][0] == pytest.approx(logs["reconstruction_loss"][0], rel=1e-6)
+    assert logs["loss"][1] == pytest.approx(
+        logs["reconstruction_loss"][1] + 0.5 * logs["kl_loss"][1], rel=1e-5)
+
+
+def test_kl_warmup_rejects_model_without_beta(rng):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = rng.uniform(size=(4, 2)).astype("float32")
+    with pytest.raises(ValueError, match="needs a model with a `beta` weight"):
+        model.fit(x, x, epochs=1, verbose=0, callbacks=[KLWarmup(2)])
+
+
+# --- Saving a model that uses every custom object ---------------------------
+
+
+def test_save_load_round_trip_with_every_custom_object(rng, tmp_path):
+    inputs = keras.Input((16,))
+    corrupted = MaskingNoise(0.25, seed=0)(inputs)
+    tied = keras.layers.Dense(8, activation="sigmoid", name="tied_encoder",
+                              activity_regularizer=KLSparsity(0.1, 1.0))
+    hidden = ContractiveDense(6, lam=0.05, name="contractive")(tied(corrupted))
+    z_mean = keras.layers.Dense(2, name="z_mean")(hidden)
+    z_log_var = keras.layers.Dense(2, name="z_log_var")(hidden)
+    encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")
+    codes = keras.Input((2,))
+    expanded = keras.layers.Dense(8, activation="sigmoid")(codes)
+    decoder_inputs = keras.layers.Dense(8, activation="sigmoid")(expanded)
+    decoder_layer = DenseTranspose(tied, activation="sigmoid", name="tied_decoder")
+    # The decoder reuses the encoder's kernel: it is built from the same layer.
+    decoder = keras.Model(codes, decoder_layer(decoder_inputs), name="decoder")
+    vae = VariationalAutoencoder(encoder, decoder, beta=0.5, log_var_range=(-60, 10), seed=3)
+    vae.compile(optimizer="adam")
+    x = (rng.uniform(size=(32, 16)) > 0.5).astype("float32")
+    vae.fit(x, epochs=1, batch_size=16, verbose=0)
+
+    path = tmp_path / "vae.keras"
+    vae.save(path)
+    reloaded = keras.saving.load_model(path)
+    assert isinstance(reloaded, VariationalAutoencoder)
+    assert reloaded.beta == 0.5 and reloaded.reconstruction == "bce"
+    np.testing.assert_allclose(reloaded.encode(x), vae.encode(x), rtol=1e-6, atol=1e-6)
+    z = rng.normal(size=(5, 2)).astype("float32")
+    np.testing.assert_allclose(reloaded.decode(z), vae.decode(z), rtol=1e-6, atol=1e-6)
+    assert reloaded.decoder.get_layer("tied_decoder").dense is reloaded.encoder.get_layer(
+        "tied_encoder")
+    # The reloaded model keeps training.
+    history = reloaded.fit(x, epochs=1, batch_size=16, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+    autoencoder = build_dense_autoencoder(16, 4, activity_regularizer=KLSparsity(0.2),
+                                          code_activation="sigmoid", noise_rate=0.1)
+    autoencoder.compile(optimizer="adam", loss="mse")
+    autoencoder.fit(x, x, epochs=1, verbose=0)
+    autoencoder.save(tmp_path / "ae.keras")
+    reloaded_ae = keras.saving.load_model(tmp_path / "ae.keras")
+    assert isinstance(reloaded_ae, Autoencoder)
+    np.testing.assert_allclose(reloaded_ae.predict(x, verbose=0),
+                               autoencoder.predict(x, verbose=0), rtol=1e-6, atol=1e-6)
