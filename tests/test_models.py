@@ -285,3 +285,19 @@ def test_save_load_round_trip_with_every_custom_object(rng, tmp_path):
     assert isinstance(reloaded_ae, Autoencoder)
     np.testing.assert_allclose(reloaded_ae.predict(x, verbose=0),
                                autoencoder.predict(x, verbose=0), rtol=1e-6, atol=1e-6)
+
+
+def test_denoising_autoencoder_restores_masked_inputs_better_than_plain(rng):
+    """With an overcomplete code, a plain autoencoder copies zeros through; one
+    trained with MaskingNoise learns to fill them in."""
+    x = binary_data(rng, n=1024, d=30)
+    masked = x * (rng.uniform(size=x.shape) >= 0.3)
+    errors = {}
+    for rate in (0.0, 0.3):
+        keras.utils.set_random_seed(0)
+        autoencoder = build_dense_autoencoder(30, 64, code_activation="sigmoid",
+                                              noise_rate=rate, seed=1)
+        autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+        autoencoder.fit(x, x, epochs=30, batch_size=64, verbose=0)
+        errors[rate] = float(np.mean((autoencoder.predict(masked, verbose=0) - x) ** 2))
+    assert errors[0.3] < 0.75 * errors[0.0], errors
