@@ -41,18 +41,14 @@ def _markdown(results, args):
         "|---|---:|---:|",
     ]
     for row in results.values():
-        lines.append(
-            f"| `{row['call']}` | {row['best_s']:.3f} | {row['median_s']:.3f} |"
-        )
+        lines.append(f"| `{row['call']}` | {row['best_s']:.3f} | {row['median_s']:.3f} |")
     return "\n".join(lines)
 
 
 def main(argv=None):
     """Runs the benchmark and returns `{name: {"call", "best_s", "median_s"}}`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--n", type=int, default=10_000, help="images per make_shapes call"
-    )
+    parser.add_argument("--n", type=int, default=10_000, help="images per make_shapes call")
     parser.add_argument("--repeats", type=int, default=5, help="runs per call")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeats < 1:
