@@ -3,6 +3,7 @@
 Modules:
     layers: `MaskingNoise`, `Sampling`, `DenseTranspose`, `ContractiveDense`.
     regularizers: `KLSparsity` and `kl_divergence_sparsity`.
+    losses: `HalfSquaredError`, the lectures' summed squared error.
     models: `Autoencoder`, `VariationalAutoencoder` and builders.
     training: greedy layer-wise pretraining and the `KLWarmup` callback.
     datasets: offline shapes, MNIST and digits loaders.
@@ -10,7 +11,16 @@ Modules:
     plotting: figures of filters, reconstructions, latent spaces.
 """
 
-from keras_ae import datasets, evaluation, layers, models, plotting, regularizers, training
+from keras_ae import (
+    datasets,
+    evaluation,
+    layers,
+    losses,
+    models,
+    plotting,
+    regularizers,
+    training,
+)
 
 __version__ = "0.1.0"
 
@@ -18,6 +28,7 @@ __all__ = [
     "datasets",
     "evaluation",
     "layers",
+    "losses",
     "models",
     "plotting",
     "regularizers",

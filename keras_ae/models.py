@@ -30,6 +30,11 @@ class _EncoderDecoderModel(keras.Model):
                 )
         self.encoder = encoder
         self.decoder = decoder
+        # With both parts built (functional models always are), the model owns
+        # all its weights already: mark it built so that `summary()`,
+        # `count_params()` and weight loading work before the first call.
+        if encoder.built and decoder.built:
+            self.built = True
 
     def decode(self, codes, *, batch_size=256):
         """Maps codes to outputs with the decoder, returns a NumPy array."""
@@ -234,9 +239,7 @@ class VariationalAutoencoder(_EncoderDecoderModel):
         """Closed-form `KL(N(z_mean, exp(z_log_var)) || N(0, I))` per example."""
         z_mean = ops.convert_to_tensor(z_mean)
         z_log_var = ops.convert_to_tensor(z_log_var)
-        return -0.5 * ops.sum(
-            1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1
-        )
+        return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
 
     def reconstruction_error(self, x, reconstruction):
         """Reconstruction loss per example, summed over input components."""
@@ -346,9 +349,8 @@ def _as_shape(name, value):
 
 
 def _as_units(name, value):
-    if (
-        not isinstance(value, (tuple, list))
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+    if not isinstance(value, (tuple, list)) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
     ):
         raise ValueError(
             f"Invalid value received for argument `{name}`. Expected a tuple of "
@@ -357,31 +359,40 @@ def _as_units(name, value):
     return tuple(value)
 
 
-def _dense_stack(x, units, activation, prefix):
+def _dense_stack(x, units, activation, prefix, kernel_regularizer=None):
     for i, n in enumerate(units):
-        x = keras.layers.Dense(n, activation=activation, name=f"{prefix}_{i}")(x)
+        x = keras.layers.Dense(
+            n, activation=activation, kernel_regularizer=kernel_regularizer, name=f"{prefix}_{i}"
+        )(x)
     return x
 
 
-def _decoder_body(code_size, hidden_units, activation, input_shape, output_activation):
+def _decoder_body(
+    code_size, hidden_units, activation, input_shape, output_activation, kernel_regularizer=None
+):
     codes = keras.Input((code_size,), name="code")
-    x = _dense_stack(codes, hidden_units[::-1], activation, "decoder_hidden")
+    x = _dense_stack(codes, hidden_units[::-1], activation, "decoder_hidden", kernel_regularizer)
     x = keras.layers.Dense(
-        math.prod(input_shape), activation=output_activation, name="decoder_output"
+        math.prod(input_shape),
+        activation=output_activation,
+        kernel_regularizer=kernel_regularizer,
+        name="decoder_output",
     )(x)
     if len(input_shape) > 1:
         x = keras.layers.Reshape(input_shape)(x)
     return keras.Model(codes, x, name="decoder")
 
 
-def _encoder_trunk(input_shape, hidden_units, activation, noise_rate, seed):
+def _encoder_trunk(
+    input_shape, hidden_units, activation, noise_rate, seed, kernel_regularizer=None
+):
     inputs = keras.Input(input_shape, name="input")
     x = inputs
     if noise_rate:
         x = MaskingNoise(noise_rate, seed=seed, name="masking_noise")(x)
     if len(input_shape) > 1:
         x = keras.layers.Flatten()(x)
-    return inputs, _dense_stack(x, hidden_units, activation, "encoder_hidden")
+    return inputs, _dense_stack(x, hidden_units, activation, "encoder_hidden", kernel_regularizer)
 
 
 def build_dense_autoencoder(
@@ -393,6 +404,7 @@ def build_dense_autoencoder(
     code_activation="relu",
     output_activation="sigmoid",
     activity_regularizer=None,
+    kernel_regularizer=None,
     noise_rate=0.0,
     seed=None,
     name="autoencoder",
@@ -417,6 +429,9 @@ def build_dense_autoencoder(
             `"sigmoid"` (inputs in [0, 1]).
         activity_regularizer: regularizer of the code layer, e.g.
             `keras_ae.regularizers.KLSparsity(0.05)`. Defaults to `None`.
+        kernel_regularizer: regularizer of every layer's kernel, encoder and
+            decoder alike, e.g. `keras.regularizers.L2(1e-3)` for weight
+            decay. Defaults to `None`.
         noise_rate: float in [0, 1). If positive, a `MaskingNoise` layer of
             this rate corrupts the input in training (denoising
             autoencoder). Defaults to `0.0`.
@@ -436,15 +451,20 @@ def build_dense_autoencoder(
     code_size = check_positive_int("code_size", code_size)
     hidden_units = _as_units("hidden_units", hidden_units)
     noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
-    inputs, x = _encoder_trunk(input_shape, hidden_units, activation, noise_rate, seed)
+    inputs, x = _encoder_trunk(
+        input_shape, hidden_units, activation, noise_rate, seed, kernel_regularizer
+    )
     codes = keras.layers.Dense(
         code_size,
         activation=code_activation,
         activity_regularizer=activity_regularizer,
+        kernel_regularizer=kernel_regularizer,
         name="code",
     )(x)
     encoder = keras.Model(inputs, codes, name="encoder")
-    decoder = _decoder_body(code_size, hidden_units, activation, input_shape, output_activation)
+    decoder = _decoder_body(
+        code_size, hidden_units, activation, input_shape, output_activation, kernel_regularizer
+    )
     return Autoencoder(encoder, decoder, name=name)
 
 

@@ -70,6 +70,13 @@ class KLSparsity(keras.regularizers.Regularizer):
     `model.losses` is exactly `beta * sum_j KL(rho || rho_hat_j)` whatever the
     batch size. Use `penalty(h)` for the plain value.
 
+    The penalty is added to the reconstruction loss as it is, so `beta` only
+    means what the literature means by it if the reconstruction loss has the
+    same scale: the summed squared error per example,
+    `keras_ae.losses.HalfSquaredError`. Keras's `"mse"` averages over the
+    features instead, which makes the same `beta` weigh as much as
+    `beta * n_features / 2` would against the summed error.
+
     Args:
         rho: float in (0, 1). Target mean activation of every hidden unit.
             Defaults to `0.05`.

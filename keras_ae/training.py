@@ -44,6 +44,7 @@ def greedy_layerwise_pretraining(
     batch_size=64,
     seed=None,
     verbose=0,
+    return_stages=False,
 ):
     """Pretrains a stack of Dense layers, one shallow autoencoder at a time.
 
@@ -74,12 +75,17 @@ def greedy_layerwise_pretraining(
         batch_size: positive int. Defaults to `64`.
         seed: int or None. Seed of the masking noise. Defaults to `None`.
         verbose: verbosity passed to `fit`. Defaults to `0`.
+        return_stages: bool. If `True`, also return the trained shallow
+            autoencoder of every stage, decoders included, e.g. to look at
+            each stage's reconstructions. Defaults to `False`.
 
     Returns:
         A tuple `(encoder, histories)`: `encoder` is a `keras.Sequential`
         taking inputs of the shape of `x` (flattened first if they have more
         than one axis) through the pretrained `Dense` layers and `histories` the
-        list of the stages' `History.history` dicts.
+        list of the stages' `History.history` dicts. With `return_stages=True`,
+        `(encoder, histories, stages)`, `stages` being the list of the stages'
+        `Autoencoder` models (their encoder layers are the ones in `encoder`).
 
     Example:
 
@@ -116,10 +122,16 @@ def greedy_layerwise_pretraining(
     ]
     epochs = [check_positive_int("epochs", e) for e in _per_stage("epochs", epochs, n_stages)]
     batch_size = check_positive_int("batch_size", batch_size)
+    if not isinstance(return_stages, bool):
+        raise ValueError(
+            "Invalid value received for argument `return_stages`. Expected True or "
+            f"False. Received: return_stages={return_stages!r}"
+        )
 
     codes = x
     trained_layers = []
     histories = []
+    stages = []
     for stage, units in enumerate(hidden_units):
         input_dim = codes.shape[1]
         encoder_layer = keras.layers.Dense(
@@ -150,6 +162,7 @@ def greedy_layerwise_pretraining(
             verbose=verbose,
         )
         histories.append(history.history)
+        stages.append(autoencoder)
         trained_layers.append(encoder_layer)
         codes = _encode(encoder_layer, codes)
 
@@ -159,6 +172,8 @@ def greedy_layerwise_pretraining(
         stacked.add(keras.layers.Flatten())
     for layer in trained_layers:
         stacked.add(layer)
+    if return_stages:
+        return stacked, histories, stages
     return stacked, histories
 
 

@@ -56,6 +56,31 @@ def test_build_dense_autoencoder_layers(rng):
     assert isinstance(autoencoder.encoder.get_layer("code").activity_regularizer, KLSparsity)
 
 
+def test_built_autoencoders_count_their_parameters_before_any_call():
+    autoencoder = build_dense_autoencoder((6, 6), 5, hidden_units=(20,))
+    expected = (36 * 20 + 20) + (20 * 5 + 5) + (5 * 20 + 20) + (20 * 36 + 36)
+    assert autoencoder.built
+    assert autoencoder.count_params() == expected
+    vae = build_dense_vae((6, 6), 2, hidden_units=(10,))
+    weights = (36 * 10 + 10) + 2 * (10 * 2 + 2) + (2 * 10 + 10) + (10 * 36 + 36)
+    assert vae.count_params() == weights + 1  # and beta, a non-trainable variable
+
+
+def test_kernel_regularizer_decays_every_kernel_and_adds_its_loss(rng):
+    plain = build_dense_autoencoder((6, 6), 5, hidden_units=(20,))
+    decayed = build_dense_autoencoder(
+        (6, 6), 5, hidden_units=(20,), kernel_regularizer=keras.regularizers.L2(0.1)
+    )
+    dense = [layer for part in (decayed.encoder, decayed.decoder) for layer in part.layers
+             if isinstance(layer, keras.layers.Dense)]
+    assert len(dense) == 4
+    assert all(isinstance(layer.kernel_regularizer, keras.regularizers.L2) for layer in dense)
+    assert not plain.losses
+    expected = sum(0.1 * np.sum(to_numpy(layer.kernel) ** 2) for layer in dense)
+    np.testing.assert_allclose(float(sum(to_numpy(loss) for loss in decayed.losses)), expected,
+                               rtol=1e-5)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

@@ -108,20 +108,33 @@ def test_plot_image_grid_rejects_non_positive_n_cols():
 # plot_filters
 
 
+def _tile(fig, index, shape, n_cols):
+    """Tile `index` of the filter mosaic drawn in `fig` (1-pixel gaps)."""
+    height, width = shape
+    row, col = divmod(index, n_cols)
+    mosaic = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
+    top, left = row * (height + 1), col * (width + 1)
+    return mosaic[top : top + height, left : left + width]
+
+
 def test_plot_filters_shows_unit_norm_columns_with_symmetric_contrast():
     kernel = np.random.default_rng(0).normal(size=(900, 6))
 
-    fig = plotting.plot_filters(kernel, n_cols=3, title="Filters")
+    fig = plotting.plot_filters(kernel, n_cols=4, title="Filters")
 
-    axes = _image_axes(fig)
-    assert len(axes) == 6
+    assert len(fig.axes) == 1
     assert fig.get_suptitle() == "Filters"
-    for unit, ax in enumerate(axes):
+    image = fig.axes[0].images[0]
+    assert image.get_array().shape == (2 * 30 + 1, 4 * 30 + 3)
+    assert image.get_clim() == (0.0, 1.0)
+    for unit in range(6):
         expected = kernel[:, unit] / np.linalg.norm(kernel[:, unit])
-        image = ax.images[0]
-        np.testing.assert_allclose(image.get_array(), expected.reshape(30, 30))
         bound = np.abs(expected).max()
-        np.testing.assert_allclose(image.get_clim(), (-bound, bound))
+        np.testing.assert_allclose(
+            _tile(fig, unit, (30, 30), 4), ((expected / bound + 1) / 2).reshape(30, 30)
+        )
+    # the two unused tiles of the second row stay empty
+    assert np.isnan(_tile(fig, 6, (30, 30), 4)).all()
 
 
 def test_plot_filters_without_normalize_and_minmax_contrast_shows_raw_weights():
@@ -131,19 +144,17 @@ def test_plot_filters_without_normalize_and_minmax_contrast_shows_raw_weights():
         kernel, image_shape=(3, 4), normalize=False, contrast="minmax"
     )
 
-    image = fig.axes[1].images[0]
-    np.testing.assert_allclose(image.get_array(), kernel[:, 1].reshape(3, 4))
-    np.testing.assert_allclose(
-        image.get_clim(), (kernel[:, 1].min(), kernel[:, 1].max())
-    )
+    column = kernel[:, 1]
+    expected = (column - column.min()) / (column.max() - column.min())
+    np.testing.assert_allclose(_tile(fig, 1, (3, 4), 10), expected.reshape(3, 4))
 
 
-def test_plot_filters_leaves_dead_units_at_zero():
+def test_plot_filters_draws_dead_units_at_mid_grey():
     kernel = np.zeros((4, 2))
     kernel[:, 0] = 1.0
     fig = plotting.plot_filters(kernel)
-    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), np.zeros((2, 2)))
-    np.testing.assert_allclose(fig.axes[0].images[0].get_array(), np.full((2, 2), 0.5))
+    np.testing.assert_allclose(_tile(fig, 1, (2, 2), 10), np.full((2, 2), 0.5))
+    np.testing.assert_allclose(_tile(fig, 0, (2, 2), 10), np.full((2, 2), 1.0))
 
 
 def test_plot_filters_accepts_a_dense_kernel_variable():
@@ -155,9 +166,36 @@ def test_plot_filters_accepts_a_dense_kernel_variable():
     fig = plotting.plot_filters(dense.kernel)
 
     expected = kernel[:, 2] / np.linalg.norm(kernel[:, 2])
-    np.testing.assert_allclose(
-        fig.axes[2].images[0].get_array(), expected.reshape(4, 4), rtol=1e-6
-    )
+    expected = (expected / np.abs(expected).max() + 1) / 2
+    np.testing.assert_allclose(_tile(fig, 2, (4, 4), 10), expected.reshape(4, 4), rtol=1e-6)
+
+
+def test_filter_mosaic_places_tiles_row_by_row_with_gaps():
+    images = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3)
+    mosaic = plotting.filter_mosaic(images, n_cols=2, gap=1)
+    assert mosaic.shape == (3 * 2 + 2, 2 * 3 + 1)
+    np.testing.assert_array_equal(mosaic[3:5, 4:7], images[3])
+    np.testing.assert_array_equal(mosaic[6:8, 0:3], images[4])
+    assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[:, 3]).all()
+    assert np.isnan(mosaic[6:8, 4:7]).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"images": np.zeros((2, 4))},
+         "Invalid value received for argument `images`. Expected a non-empty array of shape "
+         "(n, height, width). Received: images.shape=(2, 4)"),
+        ({"images": np.zeros((2, 2, 2)), "n_cols": 0},
+         "Invalid value received for argument `n_cols`. Expected a positive integer. "
+         "Received: n_cols=0"),
+        ({"images": np.zeros((2, 2, 2)), "gap": -1},
+         "Invalid value received for argument `gap`. Expected an integer >= 0. Received: gap=-1"),
+    ],
+)
+def test_filter_mosaic_rejects_invalid_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        plotting.filter_mosaic(**kwargs)
 
 
 def test_plot_filters_rejects_non_square_inputs():

@@ -38,6 +38,24 @@ def test_pretraining_returns_stacked_encoder_of_trained_layers(images):
     np.testing.assert_allclose(encoder.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)
 
 
+def test_pretraining_can_return_each_stage_autoencoder(images):
+    x, _ = images
+    encoder, histories, stages = greedy_layerwise_pretraining(
+        x, (10, 4), epochs=1, seed=0, return_stages=True
+    )
+    assert len(stages) == len(histories) == 2
+    dense = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
+    for stage, layer, (n_in, n_out) in zip(stages, dense, [(36, 10), (10, 4)], strict=True):
+        assert stage.encoder.layers[-1] is layer
+        assert stage.decoder.output_shape == (None, n_in)
+        assert stage.encoder.output_shape == (None, n_out)
+    codes = stages[0].encode(x.reshape(len(x), -1))
+    np.testing.assert_allclose(stages[1].encode(codes), encoder.predict(x, verbose=0),
+                               rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="`return_stages`. Expected True or False"):
+        greedy_layerwise_pretraining(x, (4,), epochs=1, return_stages="yes")
+
+
 def test_pretraining_each_stage_learns_to_reconstruct(images):
     x, _ = images
     keras.utils.set_random_seed(0)
