@@ -75,14 +75,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     (x_train, y_train), (x_test, y_test) = load_mnist(n_train=args.n, n_test=args.n_test)
-    pca = PCA(args.code_size, svd_solver="covariance_eigh")
-    pca.fit(x_train.reshape(len(x_train), -1))
+    flat_train = x_train.reshape(len(x_train), -1)
+    pca = PCA(args.code_size, svd_solver="covariance_eigh").fit(flat_train)
     fixed = {
         RAW: (x_train, x_test),
-        PCA_FEATURES: (
-            pca.transform(x_train.reshape(len(x_train), -1)),
-            pca.transform(x_test.reshape(len(x_test), -1)),
-        ),
+        PCA_FEATURES: (pca.transform(flat_train), pca.transform(x_test.reshape(len(x_test), -1))),
     }
     accuracy = {name: [] for name in (RAW, PCA_FEATURES, PLAIN, SPARSE, DENOISING)}
     for seed in args.seeds:
