@@ -1,7 +1,7 @@
 """One-class anomaly detection on MNIST: convolutional autoencoder vs PCA.
 
 For each digit in turn, that digit is the normal class: a small convolutional
-autoencoder (`keras_ae.models.Autoencoder` around Conv2D / Conv2DTranspose
+autoencoder (`keras_ae.models.build_conv_autoencoder`: Conv2D / Conv2DTranspose
 layers, a dense code of `--code-size` units, trained with binary cross-entropy)
 and a PCA with as many components (`keras_ae.evaluation.pca_reconstruction`)
 are fitted on that digit's training images only. Every test image is then
@@ -29,33 +29,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from keras import layers  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
 from keras_ae.datasets import load_mnist  # noqa: E402
 from keras_ae.evaluation import pca_reconstruction, reconstruction_errors  # noqa: E402
-from keras_ae.models import Autoencoder  # noqa: E402
+from keras_ae.models import build_conv_autoencoder  # noqa: E402
 
 PUBLISHED_MEAN_AUROC = 0.90  # the issue's figure for full-data conv-AE baselines
 PUBLISHED_IMAGES_PER_DIGIT = 6000
-
-
-def build_conv_autoencoder(code_size):
-    """28x28 -> 14x14x16 -> 7x7x32 -> code -> 7x7x32 -> 14x14x16 -> 28x28."""
-    inputs = keras.Input((28, 28))
-    x = layers.Reshape((28, 28, 1))(inputs)
-    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(x)
-    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)
-    codes = layers.Dense(code_size)(layers.Flatten()(x))
-    encoder = keras.Model(inputs, codes, name="encoder")
-
-    code_inputs = keras.Input((code_size,))
-    x = layers.Dense(7 * 7 * 32, activation="relu")(code_inputs)
-    x = layers.Reshape((7, 7, 32))(x)
-    x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)
-    x = layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(x)
-    decoder = keras.Model(code_inputs, layers.Reshape((28, 28))(x), name="decoder")
-    return Autoencoder(encoder, decoder, name="conv_autoencoder")
 
 
 def main(argv=None):
@@ -76,7 +57,7 @@ def main(argv=None):
         is_anomaly = y_test != digit
         start = time.perf_counter()
         keras.utils.set_random_seed(args.seed)
-        model = build_conv_autoencoder(args.code_size)
+        model = build_conv_autoencoder((28, 28), args.code_size)
         model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
         model.fit(normal, normal, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
         ae_scores = reconstruction_errors(x_test, model.predict(x_test, verbose=0))

@@ -178,15 +178,23 @@ class Sampling(keras.layers.Layer):
         return {**base_config, "log_var_range": log_var_range, "seed": self.seed}
 
 
+def _is_tieable(layer):
+    """Whether `DenseTranspose` can use the layer's kernel: a `Dense` kernel."""
+    return isinstance(layer, (keras.layers.Dense, ContractiveDense))
+
+
 @keras.saving.register_keras_serializable(package="keras_ae")
 class DenseTranspose(keras.layers.Layer):
-    """Dense layer whose kernel is the transpose of another `Dense` kernel.
+    """Dense layer whose kernel is the transpose of another layer's kernel.
 
     The tied-weights decoder: with an encoder `h = f(W x + b_I)` the decoder
     computes `x~ = g(W^T h + b_O)`. It owns only its bias `b_O`; the kernel is
     the very variable of the encoder layer, so training either layer moves
     both and the pair has about half the parameters of an untied
-    autoencoder. Call the encoder layer (or build it) before this layer.
+    autoencoder. The encoder layer is a `keras.layers.Dense` or a
+    `ContractiveDense` (Rifai et al. tie the contractive autoencoder's
+    weights this way). Call the encoder layer (or build it) before this
+    layer.
 
     The kernel stays a weight of the encoder layer only, so a model must
     contain the encoder layer for the kernel to be trained and saved. When a
@@ -196,7 +204,8 @@ class DenseTranspose(keras.layers.Layer):
     `keras_ae.models.Autoencoder`).
 
     Args:
-        dense: the `keras.layers.Dense` layer to tie to.
+        dense: the `keras.layers.Dense` or `ContractiveDense` layer to tie
+            to.
         activation: activation function or its name. Defaults to `None`
             (linear).
         use_bias: bool. Whether the layer has its own bias. Defaults to
@@ -231,10 +240,11 @@ class DenseTranspose(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(dense, keras.layers.Dense):
+        if not _is_tieable(dense):
             raise ValueError(
                 "Invalid value received for argument `dense`. Expected a "
-                f"`keras.layers.Dense` layer. Received: dense={dense!r}"
+                "`keras.layers.Dense` or `keras_ae.layers.ContractiveDense` "
+                f"layer. Received: dense={dense!r}"
             )
         self._tie = _Tie(dense)
         self.activation = keras.activations.get(activation)
@@ -243,18 +253,18 @@ class DenseTranspose(keras.layers.Layer):
 
     @property
     def dense(self):
-        """The `Dense` layer whose kernel this layer uses, transposed."""
+        """The encoder layer whose kernel this layer uses, transposed."""
         return self._tie.layer
 
     def tie_to(self, dense):
-        """Ties this layer to another `Dense` layer with a kernel of the same shape."""
-        if not isinstance(dense, keras.layers.Dense) or (
+        """Ties this layer to another encoder layer with a kernel of the same shape."""
+        if not _is_tieable(dense) or (
             dense.built and self.dense.built and dense.kernel.shape != self.dense.kernel.shape
         ):
             raise ValueError(
                 "Invalid value received for argument `dense`. Expected a "
-                "`keras.layers.Dense` layer with a kernel of the same shape. "
-                f"Received: dense={dense!r}"
+                "`keras.layers.Dense` or `keras_ae.layers.ContractiveDense` "
+                f"layer with a kernel of the same shape. Received: dense={dense!r}"
             )
         self._tie.layer = dense
 

@@ -12,6 +12,7 @@ from keras_ae.layers import DenseTranspose, MaskingNoise, Sampling
 __all__ = [
     "Autoencoder",
     "VariationalAutoencoder",
+    "build_conv_autoencoder",
     "build_dense_autoencoder",
     "build_dense_vae",
 ]
@@ -144,7 +145,10 @@ class VariationalAutoencoder(_EncoderDecoderModel):
     Compile with an optimizer only, `vae.compile(optimizer="adam")`, and fit
     on the inputs alone, `vae.fit(x)`. `beta` is held in a variable, so it can
     be changed during training (see `keras_ae.training.KLWarmup`) without
-    recompiling.
+    recompiling. Being a (non-trainable) weight, it is saved with the model
+    and is the first entry of `get_weights()`: `set_weights()` from another
+    VAE copies that VAE's `beta` too (set `vae.beta` again afterwards to keep
+    your own).
 
     Args:
         encoder: a Keras model returning `[z_mean, z_log_var]`.
@@ -468,6 +472,133 @@ def build_dense_autoencoder(
     return Autoencoder(encoder, decoder, name=name)
 
 
+def _image_shape(input_shape, n_levels):
+    """Checks an image shape for `n_levels` stride-2 levels, returns (H, W, C)."""
+    input_shape = _as_shape("input_shape", input_shape)
+    if len(input_shape) not in (2, 3):
+        raise ValueError(
+            "Invalid value received for argument `input_shape`. Expected an image "
+            f"shape (height, width) or (height, width, channels). Received: "
+            f"input_shape={input_shape!r}"
+        )
+    factor = 2**n_levels
+    if input_shape[0] % factor or input_shape[1] % factor:
+        raise ValueError(
+            "Invalid value received for argument `input_shape`. Expected a height "
+            f"and width divisible by {factor} (2 ** len(filters), one halving per "
+            f"level of `filters`). Received: input_shape={input_shape!r}"
+        )
+    return input_shape if len(input_shape) == 3 else (*input_shape, 1)
+
+
+def build_conv_autoencoder(
+    input_shape,
+    code_size,
+    *,
+    filters=(16, 32),
+    kernel_size=3,
+    activation="relu",
+    code_activation="linear",
+    output_activation="sigmoid",
+    upsampling="transpose",
+    noise_rate=0.0,
+    seed=None,
+    name="conv_autoencoder",
+):
+    """Builds a convolutional `Autoencoder` with a dense code layer.
+
+    Each entry of `filters` adds a `Conv2D` with stride 2 ("same" padding) to
+    the encoder, halving the height and width; the last feature map is
+    flattened into a `Dense` code of `code_size` units. The decoder mirrors it:
+    a `Dense` layer back to the last feature map, then one upsampling step
+    per level, the last of which outputs the input's channels through
+    `output_activation`. With `filters=(16, 32)` and 28x28 inputs:
+    `28x28x1 -> 14x14x16 -> 7x7x32 -> code -> 7x7x32 -> 14x14x16 -> 28x28x1`.
+
+    Args:
+        input_shape: tuple of ints. `(height, width)` for one-channel images
+            (the output has the same shape) or `(height, width, channels)`.
+            Height and width must be divisible by `2 ** len(filters)`.
+        code_size: positive int. Number of units in the code layer.
+        filters: tuple of positive ints. Channels of each encoder level, from
+            the input side. Defaults to `(16, 32)`.
+        kernel_size: positive int. Size of every (square) kernel. Defaults to
+            `3`.
+        activation: activation of the hidden layers. Defaults to `"relu"`.
+        code_activation: activation of the code layer. Defaults to
+            `"linear"`.
+        output_activation: activation of the output layer. Defaults to
+            `"sigmoid"` (inputs in [0, 1]).
+        upsampling: how the decoder doubles the resolution: `"transpose"`
+            (a `Conv2DTranspose` with stride 2) or `"nearest"` (nearest-
+            neighbour `UpSampling2D` followed by a `Conv2D`). Defaults to
+            `"transpose"`.
+        noise_rate: float in [0, 1). If positive, a `MaskingNoise` layer of
+            this rate corrupts the input in training (denoising
+            autoencoder). Defaults to `0.0`.
+        seed: int or None. Seed of the masking noise. Defaults to `None`.
+        name: str. Model name. Defaults to `"conv_autoencoder"`.
+
+    Returns:
+        An uncompiled `Autoencoder`.
+
+    Example:
+
+    >>> from keras_ae.models import build_conv_autoencoder
+    >>> autoencoder = build_conv_autoencoder((28, 28), 32)
+    >>> autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
+    """
+    filters = _as_units("filters", filters)
+    if not filters:
+        raise ValueError(
+            "Invalid value received for argument `filters`. Expected a non-empty "
+            f"tuple of positive integers. Received: filters={filters!r}"
+        )
+    height, width, channels = _image_shape(input_shape, len(filters))
+    input_shape = tuple(input_shape)
+    code_size = check_positive_int("code_size", code_size)
+    kernel_size = check_positive_int("kernel_size", kernel_size)
+    upsampling = check_choice("upsampling", upsampling, ("transpose", "nearest"))
+    noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
+    layers = keras.layers
+
+    inputs = keras.Input(input_shape, name="input")
+    x = inputs
+    if noise_rate:
+        x = MaskingNoise(noise_rate, seed=seed, name="masking_noise")(x)
+    x = layers.Reshape((height, width, channels))(x)
+    for i, n in enumerate(filters):
+        x = layers.Conv2D(
+            n, kernel_size, strides=2, padding="same", activation=activation,
+            name=f"encoder_conv_{i}",
+        )(x)
+    x = layers.Flatten()(x)
+    codes = layers.Dense(code_size, activation=code_activation, name="code")(x)
+    encoder = keras.Model(inputs, codes, name="encoder")
+
+    factor = 2 ** len(filters)
+    bottom = (height // factor, width // factor, filters[-1])
+    code_inputs = keras.Input((code_size,), name="code")
+    x = layers.Dense(math.prod(bottom), activation=activation, name="decoder_dense")(code_inputs)
+    x = layers.Reshape(bottom)(x)
+    targets = [*filters[-2::-1], channels]
+    for i, n in enumerate(targets):
+        last = i == len(targets) - 1
+        kwargs = {
+            "padding": "same",
+            "activation": output_activation if last else activation,
+            "name": "decoder_output" if last else f"decoder_conv_{i}",
+        }
+        if upsampling == "transpose":
+            x = layers.Conv2DTranspose(n, kernel_size, strides=2, **kwargs)(x)
+        else:
+            x = layers.UpSampling2D(2, interpolation="nearest", name=f"decoder_upsample_{i}")(x)
+            x = layers.Conv2D(n, kernel_size, **kwargs)(x)
+    x = layers.Reshape(input_shape)(x)
+    decoder = keras.Model(code_inputs, x, name="decoder")
+    return Autoencoder(encoder, decoder, name=name)
+
+
 def build_dense_vae(
     input_shape,
     latent_dim,
@@ -488,8 +619,9 @@ def build_dense_vae(
     Args:
         input_shape: int or tuple of ints. Shape of one example.
         latent_dim: positive int. Size of the latent code.
-        hidden_units: tuple of positive ints. Defaults to `(400,)`, the
-            architecture of Kingma and Welling's MNIST experiments.
+        hidden_units: tuple of positive ints. Defaults to `(400,)`: one
+            hidden layer, the shape (not the width) of the multilayer
+            perceptrons in Kingma and Welling's MNIST experiments.
         activation: activation of the hidden layers. Defaults to `"relu"`.
         beta: float >= 0. Weight of the KL term. Defaults to `1.0`.
         reconstruction: `"bce"` or `"mse"`. Defaults to `"bce"`.

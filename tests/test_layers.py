@@ -244,8 +244,31 @@ def test_dense_transpose_rejects_non_dense():
     with pytest.raises(ValueError) as excinfo:
         DenseTranspose(conv)
     assert str(excinfo.value).startswith(
-        "Invalid value received for argument `dense`. Expected a `keras.layers.Dense` layer."
+        "Invalid value received for argument `dense`. Expected a `keras.layers.Dense` or "
+        "`keras_ae.layers.ContractiveDense` layer."
     )
+
+
+def test_dense_transpose_ties_to_a_contractive_layer(rng, tmp_path):
+    """A tied contractive autoencoder: h = sigmoid(x W + b), x~ = sigmoid(h W^T + c)."""
+    inputs = keras.Input((6,))
+    encoder = ContractiveDense(3, lam=0.1, name="contractive")
+    outputs = DenseTranspose(encoder, activation="sigmoid", name="tied_decoder")(encoder(inputs))
+    model = keras.Model(inputs, outputs)
+    assert model.count_params() == 6 * 3 + 3 + 6
+    x = rng.uniform(size=(16, 6)).astype("float32")
+    kernel, bias = to_numpy(encoder.kernel), to_numpy(encoder.bias)
+    h = 1 / (1 + np.exp(-(x @ kernel + bias)))
+    np.testing.assert_allclose(to_numpy(model(x)), 1 / (1 + np.exp(-(h @ kernel.T))), rtol=1e-5)
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x, epochs=1, verbose=0)
+    assert not np.allclose(kernel, to_numpy(encoder.kernel))
+    path = tmp_path / "tied_contractive.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    assert reloaded.get_layer("tied_decoder").dense is reloaded.get_layer("contractive")
+    np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
 
 
 def test_dense_transpose_rejects_unbuilt_dense():

@@ -7,6 +7,7 @@ from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise
 from keras_ae.models import (
     Autoencoder,
     VariationalAutoencoder,
+    build_conv_autoencoder,
     build_dense_autoencoder,
     build_dense_vae,
 )
@@ -102,6 +103,76 @@ def test_build_dense_autoencoder_rejects_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError) as excinfo:
         build_dense_autoencoder(**kwargs)
     assert str(excinfo.value) == message
+
+
+# --- Convolutional autoencoder ----------------------------------------------
+
+
+@pytest.mark.parametrize("upsampling", ["transpose", "nearest"])
+def test_build_conv_autoencoder_shapes_and_layers(rng, upsampling):
+    autoencoder = build_conv_autoencoder((16, 12), 5, filters=(4, 8), upsampling=upsampling)
+    x = rng.uniform(size=(3, 16, 12)).astype("float32")
+    assert autoencoder.encode(x).shape == (3, 5)
+    assert autoencoder.predict(x, verbose=0).shape == (3, 16, 12)
+    convs = [layer for layer in autoencoder.encoder.layers
+             if isinstance(layer, keras.layers.Conv2D)]
+    assert [(c.filters, c.strides) for c in convs] == [(4, (2, 2)), (8, (2, 2))]
+    assert autoencoder.decoder.get_layer("decoder_dense").units == 4 * 3 * 8
+    up = keras.layers.Conv2DTranspose if upsampling == "transpose" else keras.layers.UpSampling2D
+    assert sum(isinstance(layer, up) for layer in autoencoder.decoder.layers) == 2
+    assert autoencoder.decoder.get_layer("decoder_output").filters == 1
+    # Parameters: encoder convs, code, dense back, then each decoder level
+    # (a Conv2DTranspose or a Conv2D after the upsampling: the same count).
+    expected = ((9 * 1 * 4 + 4) + (9 * 4 * 8 + 8) + (4 * 3 * 8 * 5 + 5)
+                + (5 * 96 + 96) + (9 * 8 * 4 + 4) + (9 * 4 * 1 + 1))
+    assert autoencoder.count_params() == expected
+
+
+def test_build_conv_autoencoder_with_channels_and_noise(rng):
+    autoencoder = build_conv_autoencoder((8, 8, 3), 4, filters=(6,), noise_rate=0.5, seed=2)
+    x = rng.uniform(size=(2, 8, 8, 3)).astype("float32")
+    assert autoencoder.predict(x, verbose=0).shape == (2, 8, 8, 3)
+    noise = autoencoder.encoder.get_layer("masking_noise")
+    assert isinstance(noise, MaskingNoise) and noise.rate == 0.5
+
+
+def test_conv_autoencoder_learns_and_round_trips(rng, tmp_path):
+    keras.utils.set_random_seed(0)
+    prototypes = (rng.uniform(size=(3, 8, 8)) > 0.5).astype("float32")
+    x = prototypes[rng.integers(0, 3, 192)]
+    autoencoder = build_conv_autoencoder((8, 8), 3, filters=(8,))
+    autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    history = autoencoder.fit(x, x, epochs=20, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    autoencoder.save(tmp_path / "conv.keras")
+    reloaded = keras.saving.load_model(tmp_path / "conv.keras")
+    np.testing.assert_allclose(reloaded.predict(x, verbose=0), autoencoder.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"input_shape": 28, "code_size": 2},
+         "argument `input_shape`. Expected an image shape (height, width) or (height, width, "
+         "channels). Received: input_shape=(28,)"),
+        ({"input_shape": (30, 30), "code_size": 2},
+         "argument `input_shape`. Expected a height and width divisible by 4 (2 ** len(filters), "
+         "one halving per level of `filters`). Received: input_shape=(30, 30)"),
+        ({"input_shape": (28, 28), "code_size": 2, "filters": ()},
+         "argument `filters`. Expected a non-empty tuple of positive integers. Received: "
+         "filters=()"),
+        ({"input_shape": (28, 28), "code_size": 2, "upsampling": "bilinear"},
+         "argument `upsampling`. Expected one of {'transpose', 'nearest'}. Received: "
+         "upsampling='bilinear'"),
+        ({"input_shape": (28, 28), "code_size": 2, "kernel_size": 0},
+         "argument `kernel_size`. Expected a positive integer. Received: kernel_size=0"),
+    ],
+)
+def test_build_conv_autoencoder_rejects_invalid_arguments(kwargs, message):
+    with pytest.raises(ValueError) as excinfo:
+        build_conv_autoencoder(**kwargs)
+    assert str(excinfo.value) == "Invalid value received for " + message
 
 
 def test_autoencoder_rejects_non_layer_parts():
@@ -209,6 +280,18 @@ def test_vae_beta_is_settable_and_validated():
         "Invalid value received for argument `beta`. Expected a float value >= 0.0. "
         "Received: beta=-1.0"
     )
+
+
+def test_vae_weights_carry_beta_first_as_documented():
+    source = build_dense_vae(6, 2, hidden_units=(4,), beta=4.0)
+    target = build_dense_vae(6, 2, hidden_units=(4,), beta=0.5)
+    weights = source.get_weights()
+    assert weights[0].shape == () and float(weights[0]) == 4.0
+    target.set_weights(weights)
+    assert target.beta == 4.0
+    target.beta = 0.5
+    assert target.beta == 0.5
+    np.testing.assert_array_equal(target.get_weights()[1], weights[1])
 
 
 def test_vae_rejects_loss_in_compile():
