@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.stats
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 from sklearn.decomposition import PCA
 
 from keras_ae._validation import check_choice, check_positive_int, check_real
@@ -783,6 +783,19 @@ def plot_manifold(
     return fig
 
 
+def _plain_log_xaxis(ax, low, high):
+    """Log x axis labelled 1-2-5 (once per decade over a wide range), as plain numbers.
+
+    Matplotlib's default labels some minor ticks of a narrow log range in
+    scientific notation, and they overlap.
+    """
+    ax.set_xscale("log")
+    subs = (1.0, 2.0, 5.0) if math.log10(high / low) <= 3 else (1.0,)
+    ax.xaxis.set_major_locator(LogLocator(subs=subs))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_errors_histogram(
     scores_by_group,
     *,
@@ -877,7 +890,7 @@ def plot_errors_histogram(
             label=f"threshold = {threshold:.3g}",
         )
     if logx:
-        ax.set_xscale("log")
+        _plain_log_xaxis(ax, everything.min(), everything.max())
     ax.set_xlabel(xlabel)
     ax.set_ylabel("density" if density else "count")
     ax.set_title(title)

@@ -597,6 +597,22 @@ def test_plot_errors_histogram_density_and_log_axis():
     assert ax.get_title() == "Scores"
 
 
+@pytest.mark.parametrize("low, high, mantissas", [(0.003, 0.06, {"1", "2", "5"}),
+                                                  (1e-5, 1.0, {"1"})])
+def test_plot_errors_histogram_log_axis_has_plain_readable_labels(low, high, mantissas):
+    """Only 1-2-5 (narrow range) or decade (wide range) ticks are labelled, as plain numbers."""
+    scores = np.geomspace(low, high, 200)
+    fig = plotting.plot_errors_histogram({"normal": scores}, logx=True)
+    axis = fig.axes[0].xaxis
+    left, right = fig.axes[0].get_xlim()
+    locs = [loc for loc in axis.get_majorticklocs() if left <= loc <= right]
+    assert len(locs) >= 2
+    assert axis.get_major_formatter().format_ticks(locs) == [f"{loc:g}" for loc in locs]
+    assert {f"{loc:e}"[0] for loc in locs} <= mantissas
+    minor = axis.get_minorticklocs()
+    assert len(minor) and not any(axis.get_minor_formatter().format_ticks(minor))
+
+
 def test_plot_errors_histogram_rejects_empty_dict():
     message = (
         "Invalid value received for argument `scores_by_group`. Expected a non-empty "
