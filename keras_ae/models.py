@@ -387,13 +387,28 @@ def _decoder_body(
     return keras.Model(codes, x, name="decoder")
 
 
-def _encoder_trunk(
-    input_shape, hidden_units, activation, noise_rate, seed, kernel_regularizer=None
-):
-    inputs = keras.Input(input_shape, name="input")
-    x = inputs
+def _check_noise(noise_rate, noise_stddev):
+    noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
+    return noise_rate, check_real("noise_stddev", noise_stddev, low=0.0)
+
+
+def _corrupt(x, noise_rate, noise_stddev, seed):
+    """The training-time corruption of a denoising autoencoder's input."""
     if noise_rate:
         x = MaskingNoise(noise_rate, seed=seed, name="masking_noise")(x)
+    if noise_stddev:
+        # Its own seed: the same seed would tie its draws to the mask's.
+        gaussian_seed = None if seed is None else seed + 1
+        x = keras.layers.GaussianNoise(noise_stddev, seed=gaussian_seed, name="gaussian_noise")(x)
+    return x
+
+
+def _encoder_trunk(
+    input_shape, hidden_units, activation, *, noise_rate=0.0, noise_stddev=0.0, seed=None,
+    kernel_regularizer=None,
+):
+    inputs = keras.Input(input_shape, name="input")
+    x = _corrupt(inputs, noise_rate, noise_stddev, seed)
     if len(input_shape) > 1:
         x = keras.layers.Flatten()(x)
     return inputs, _dense_stack(x, hidden_units, activation, "encoder_hidden", kernel_regularizer)
@@ -410,6 +425,7 @@ def build_dense_autoencoder(
     activity_regularizer=None,
     kernel_regularizer=None,
     noise_rate=0.0,
+    noise_stddev=0.0,
     seed=None,
     name="autoencoder",
 ):
@@ -439,7 +455,11 @@ def build_dense_autoencoder(
         noise_rate: float in [0, 1). If positive, a `MaskingNoise` layer of
             this rate corrupts the input in training (denoising
             autoencoder). Defaults to `0.0`.
-        seed: int or None. Seed of the masking noise. Defaults to `None`.
+        noise_stddev: float >= 0. If positive, a `keras.layers.GaussianNoise`
+            layer adds zero-mean Gaussian noise of this standard deviation
+            to the input in training (after the masking noise if both are
+            set; the result is not clipped). Defaults to `0.0`.
+        seed: int or None. Seed of the corruption noise. Defaults to `None`.
         name: str. Model name. Defaults to `"autoencoder"`.
 
     Returns:
@@ -454,9 +474,10 @@ def build_dense_autoencoder(
     input_shape = _as_shape("input_shape", input_shape)
     code_size = check_positive_int("code_size", code_size)
     hidden_units = _as_units("hidden_units", hidden_units)
-    noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
+    noise_rate, noise_stddev = _check_noise(noise_rate, noise_stddev)
     inputs, x = _encoder_trunk(
-        input_shape, hidden_units, activation, noise_rate, seed, kernel_regularizer
+        input_shape, hidden_units, activation, noise_rate=noise_rate,
+        noise_stddev=noise_stddev, seed=seed, kernel_regularizer=kernel_regularizer,
     )
     codes = keras.layers.Dense(
         code_size,
@@ -502,6 +523,7 @@ def build_conv_autoencoder(
     output_activation="sigmoid",
     upsampling="transpose",
     noise_rate=0.0,
+    noise_stddev=0.0,
     seed=None,
     name="conv_autoencoder",
 ):
@@ -536,7 +558,11 @@ def build_conv_autoencoder(
         noise_rate: float in [0, 1). If positive, a `MaskingNoise` layer of
             this rate corrupts the input in training (denoising
             autoencoder). Defaults to `0.0`.
-        seed: int or None. Seed of the masking noise. Defaults to `None`.
+        noise_stddev: float >= 0. If positive, a `keras.layers.GaussianNoise`
+            layer adds zero-mean Gaussian noise of this standard deviation
+            to the input in training (after the masking noise if both are
+            set; the result is not clipped). Defaults to `0.0`.
+        seed: int or None. Seed of the corruption noise. Defaults to `None`.
         name: str. Model name. Defaults to `"conv_autoencoder"`.
 
     Returns:
@@ -559,13 +585,11 @@ def build_conv_autoencoder(
     code_size = check_positive_int("code_size", code_size)
     kernel_size = check_positive_int("kernel_size", kernel_size)
     upsampling = check_choice("upsampling", upsampling, ("transpose", "nearest"))
-    noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
+    noise_rate, noise_stddev = _check_noise(noise_rate, noise_stddev)
     layers = keras.layers
 
     inputs = keras.Input(input_shape, name="input")
-    x = inputs
-    if noise_rate:
-        x = MaskingNoise(noise_rate, seed=seed, name="masking_noise")(x)
+    x = _corrupt(inputs, noise_rate, noise_stddev, seed)
     x = layers.Reshape((height, width, channels))(x)
     for i, n in enumerate(filters):
         x = layers.Conv2D(
@@ -641,7 +665,7 @@ def build_dense_vae(
     latent_dim = check_positive_int("latent_dim", latent_dim)
     hidden_units = _as_units("hidden_units", hidden_units)
     reconstruction = check_choice("reconstruction", reconstruction, ("bce", "mse"))
-    inputs, x = _encoder_trunk(input_shape, hidden_units, activation, 0.0, None)
+    inputs, x = _encoder_trunk(input_shape, hidden_units, activation)
     z_mean = keras.layers.Dense(latent_dim, name="z_mean")(x)
     z_log_var = keras.layers.Dense(latent_dim, name="z_log_var")(x)
     encoder = keras.Model(inputs, [z_mean, z_log_var], name="encoder")

@@ -128,6 +128,32 @@ def test_build_conv_autoencoder_shapes_and_layers(rng, upsampling):
     assert autoencoder.count_params() == expected
 
 
+@pytest.mark.parametrize("builder", [build_dense_autoencoder, build_conv_autoencoder])
+def test_builders_add_gaussian_noise_in_training_only(rng, builder):
+    autoencoder = builder((8, 8), 4, noise_rate=0.25, noise_stddev=0.3, seed=5)
+    layers = [layer.name for layer in autoencoder.encoder.layers]
+    assert layers.index("masking_noise") < layers.index("gaussian_noise")
+    noise = autoencoder.encoder.get_layer("gaussian_noise")
+    assert isinstance(noise, keras.layers.GaussianNoise) and noise.stddev == 0.3
+    x = rng.uniform(size=(64, 8, 8)).astype("float32")
+    np.testing.assert_allclose(to_numpy(noise(x)), x)  # inference: the identity
+    added = to_numpy(noise(x, training=True)) - x
+    assert abs(added.std() - 0.3) < 0.02 and abs(added.mean()) < 0.02
+    plain = builder((8, 8), 4)
+    assert not any(isinstance(layer, (keras.layers.GaussianNoise, MaskingNoise))
+                   for layer in plain.encoder.layers)
+
+
+@pytest.mark.parametrize("builder", [build_dense_autoencoder, build_conv_autoencoder])
+def test_builders_reject_negative_noise_stddev(builder):
+    with pytest.raises(ValueError) as excinfo:
+        builder((8, 8), 4, noise_stddev=-0.1)
+    assert str(excinfo.value) == (
+        "Invalid value received for argument `noise_stddev`. Expected a float value >= 0.0. "
+        "Received: noise_stddev=-0.1"
+    )
+
+
 def test_build_conv_autoencoder_with_channels_and_noise(rng):
     autoencoder = build_conv_autoencoder((8, 8, 3), 4, filters=(6,), noise_rate=0.5, seed=2)
     x = rng.uniform(size=(2, 8, 8, 3)).astype("float32")
