@@ -493,8 +493,8 @@ def build_dense_autoencoder(
     return Autoencoder(encoder, decoder, name=name)
 
 
-def _image_shape(input_shape, n_levels):
-    """Checks an image shape for `n_levels` stride-2 levels, returns (H, W, C)."""
+def _image_shape(input_shape, factor):
+    """Checks an image shape whose height and width `factor` must divide."""
     input_shape = _as_shape("input_shape", input_shape)
     if len(input_shape) not in (2, 3):
         raise ValueError(
@@ -502,14 +502,13 @@ def _image_shape(input_shape, n_levels):
             f"shape (height, width) or (height, width, channels). Received: "
             f"input_shape={input_shape!r}"
         )
-    factor = 2**n_levels
     if input_shape[0] % factor or input_shape[1] % factor:
         raise ValueError(
             "Invalid value received for argument `input_shape`. Expected a height "
             f"and width divisible by {factor} (2 ** len(filters), one halving per "
             f"level of `filters`). Received: input_shape={input_shape!r}"
         )
-    return input_shape if len(input_shape) == 3 else (*input_shape, 1)
+    return input_shape
 
 
 def build_conv_autoencoder(
@@ -580,8 +579,10 @@ def build_conv_autoencoder(
             "Invalid value received for argument `filters`. Expected a non-empty "
             f"tuple of positive integers. Received: filters={filters!r}"
         )
-    height, width, channels = _image_shape(input_shape, len(filters))
-    input_shape = tuple(input_shape)
+    factor = 2 ** len(filters)  # each level halves the height and width
+    input_shape = _image_shape(input_shape, factor)
+    height, width, *rest = input_shape
+    channels = rest[0] if rest else 1
     code_size = check_positive_int("code_size", code_size)
     kernel_size = check_positive_int("kernel_size", kernel_size)
     upsampling = check_choice("upsampling", upsampling, ("transpose", "nearest"))
@@ -600,7 +601,6 @@ def build_conv_autoencoder(
     codes = layers.Dense(code_size, activation=code_activation, name="code")(x)
     encoder = keras.Model(inputs, codes, name="encoder")
 
-    factor = 2 ** len(filters)
     bottom = (height // factor, width // factor, filters[-1])
     code_inputs = keras.Input((code_size,), name="code")
     x = layers.Dense(math.prod(bottom), activation=activation, name="decoder_dense")(code_inputs)
