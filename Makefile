@@ -29,6 +29,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-library: $(STAMP)
 	@for backend in $(BACKENDS); do \

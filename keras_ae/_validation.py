@@ -51,3 +51,10 @@ def check_choice(name, value, choices):
         allowed = ", ".join(repr(c) for c in choices)
         raise _invalid(name, f"one of {{{allowed}}}", value)
     return value
+
+
+def check_seed(name, value):
+    """Returns `value` if it is None or an integer, else raises ValueError."""
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise _invalid(name, "an integer or None", value)
+    return value

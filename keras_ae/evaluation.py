@@ -24,9 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from keras_ae._validation import check_choice, check_positive_int, check_real
 
 _RECONSTRUCTION_METRICS = ("mse", "bce", "l1")
-_NEIGHBOR_METRICS = tuple(
-    m for m in sorted(VALID_METRICS["brute"]) if m != "precomputed"
-)
+_NEIGHBOR_METRICS = tuple(m for m in sorted(VALID_METRICS["brute"]) if m != "precomputed")
 _BCE_EPSILON = 1e-7
 
 
@@ -254,9 +252,7 @@ def mean_activations(codes):
     return codes.reshape(-1, codes.shape[-1]).mean(axis=0)
 
 
-def linear_probe(
-    train_features, y_train, test_features, y_test, *, max_iter=1000, C=1.0, seed=0
-):
+def linear_probe(train_features, y_train, test_features, y_test, *, max_iter=1000, C=1.0, seed=0):
     """Measures how linearly separable the classes are in a feature space.
 
     Fits a `StandardScaler` followed by a `LogisticRegression` on the
@@ -356,9 +352,7 @@ def precision_at_k(
     query_labels = _as_numpy(query_labels).reshape(-1)
     database_labels = _as_numpy(database_labels).reshape(-1)
     _check_same_length("query_codes", query_codes, "query_labels", query_labels)
-    _check_same_length(
-        "database_codes", database_codes, "database_labels", database_labels
-    )
+    _check_same_length("database_codes", database_codes, "database_labels", database_labels)
     if query_codes.shape[1] != database_codes.shape[1]:
         raise ValueError(
             "Arguments `query_codes` and `database_codes` must have the same "

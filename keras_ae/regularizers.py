@@ -48,9 +48,7 @@ def kl_divergence_sparsity(rho, rho_hat):
     if not keras.backend.is_float_dtype(rho_hat.dtype):
         rho_hat = ops.cast(rho_hat, keras.backend.floatx())
     rho_hat = ops.clip(rho_hat, _EPSILON, 1.0 - _EPSILON)
-    return rho * ops.log(rho / rho_hat) + (1.0 - rho) * ops.log(
-        (1.0 - rho) / (1.0 - rho_hat)
-    )
+    return rho * ops.log(rho / rho_hat) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - rho_hat))
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")

@@ -213,9 +213,7 @@ def test_make_shapes_figures_stay_inside_the_image(style, image_size):
 
 
 def test_make_shapes_params_follow_size_range_and_margins():
-    x, y, params = make_shapes(
-        300, image_size=40, size_range=(0.25, 0.3), return_params=True
-    )
+    x, y, params = make_shapes(300, image_size=40, size_range=(0.25, 0.3), return_params=True)
     radius, center, angle = params["radius"], params["center"], params["angle"]
     assert radius.min() >= 0.25 * 40 and radius.max() <= 0.3 * 40
     margin = (radius + 0.75 + 1.0)[:, None]
@@ -270,17 +268,13 @@ def test_make_shapes_noise_changes_pixels_not_figures():
     assert noisy.min() == 0.0 and noisy.max() == 1.0
     background = noisy[clean == 0.0]
     # Clipping N(0, 0.2) at 0 leaves a mean of 0.2 / sqrt(2 pi) = 0.0798.
-    np.testing.assert_allclose(
-        background.mean(), 0.2 / math.sqrt(2 * math.pi), rtol=0.03
-    )
+    np.testing.assert_allclose(background.mean(), 0.2 / math.sqrt(2 * math.pi), rtol=0.03)
     assert np.mean(background == 0.0) == pytest.approx(0.5, abs=0.01)
 
 
 def test_make_shapes_rotate_false_keeps_positions_and_orientation():
     x, y, params = make_shapes(200, seed=10, return_params=True)
-    x_fixed, y_fixed, params_fixed = make_shapes(
-        200, seed=10, rotate=False, return_params=True
-    )
+    x_fixed, y_fixed, params_fixed = make_shapes(200, seed=10, rotate=False, return_params=True)
     np.testing.assert_array_equal(y, y_fixed)
     np.testing.assert_array_equal(params["center"], params_fixed["center"])
     np.testing.assert_array_equal(params["radius"], params_fixed["radius"])
@@ -288,10 +282,7 @@ def test_make_shapes_rotate_false_keeps_positions_and_orientation():
     circle = y == SHAPE_CLASSES.index("circle")
     # Rotation changes every figure except the circle.
     np.testing.assert_array_equal(x[circle], x_fixed[circle])
-    assert all(
-        not np.array_equal(a, b)
-        for a, b in zip(x[~circle], x_fixed[~circle], strict=True)
-    )
+    assert all(not np.array_equal(a, b) for a, b in zip(x[~circle], x_fixed[~circle], strict=True))
 
 
 def test_make_shapes_unrotated_figures_stand_upright():
@@ -309,12 +300,8 @@ def test_make_shapes_unrotated_figures_stand_upright():
         # Axis-aligned: every full row has the same profile, and so every column.
         full_rows = x[i][x[i].max(axis=1) == 1.0]
         full_cols = x[i].T[x[i].max(axis=0) == 1.0]
-        np.testing.assert_allclose(
-            full_rows, full_rows[[0]].repeat(len(full_rows), 0), atol=1e-4
-        )
-        np.testing.assert_allclose(
-            full_cols, full_cols[[0]].repeat(len(full_cols), 0), atol=1e-4
-        )
+        np.testing.assert_allclose(full_rows, full_rows[[0]].repeat(len(full_rows), 0), atol=1e-4)
+        np.testing.assert_allclose(full_cols, full_cols[[0]].repeat(len(full_cols), 0), atol=1e-4)
     # A tip up: the ink reaches one radius above the centre, and below it only
     # to the base (triangle) or the two lower tips (star); pointing down would
     # swap the two by at least 0.19 radius = 3.6 pixels here.
@@ -483,8 +470,7 @@ def test_load_mnist_subset_split_is_a_stratified_partition(mnist_subset):
     # Together the two splits hold every image of the subset exactly once.
     pixels, labels = datasets._read_mnist_subset()
     everything = sorted(
-        _digest(row, [label])
-        for row, label in zip(pixels, labels.astype(np.int64), strict=True)
+        _digest(row, [label]) for row, label in zip(pixels, labels.astype(np.int64), strict=True)
     )
     split = sorted(
         _digest((x * 255).round().astype(pixels.dtype).ravel(), [label])
@@ -692,9 +678,7 @@ def test_load_mnist_full_offline_raises_with_instructions(offline, tmp_path):
 
 def test_load_mnist_full_reads_path(offline, tmp_path):
     arrays = _write_fake_mnist(tmp_path / "mnist.npz")
-    (x_train, y_train), (x_test, y_test) = load_mnist(
-        source="full", path=tmp_path / "mnist.npz"
-    )
+    (x_train, y_train), (x_test, y_test) = load_mnist(source="full", path=tmp_path / "mnist.npz")
     assert not offline  # found locally: no download attempted
     assert x_train.shape == (30, 28, 28) and x_test.shape == (20, 28, 28)
     assert x_train.dtype == np.float32 and y_train.dtype == np.int64
@@ -704,9 +688,7 @@ def test_load_mnist_full_reads_path(offline, tmp_path):
     np.testing.assert_array_equal(y_test, arrays["y_test"])
 
 
-def test_load_mnist_full_path_takes_precedence_over_env_var(
-    offline, tmp_path, monkeypatch
-):
+def test_load_mnist_full_path_takes_precedence_over_env_var(offline, tmp_path, monkeypatch):
     _write_fake_mnist(tmp_path / "small.npz", n_train=10, n_test=10)
     _write_fake_mnist(tmp_path / "large.npz", n_train=40, n_test=10)
     monkeypatch.setenv(datasets.MNIST_ENV_VAR, str(tmp_path / "large.npz"))

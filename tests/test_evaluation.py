@@ -59,9 +59,7 @@ def test_pca_reconstruction_keeps_image_shape_and_flattens_features():
     )
 
     assert result["reconstructions"].shape == (10, 3, 4)
-    np.testing.assert_allclose(
-        result["reconstructions"].reshape(10, 12), flat["reconstructions"]
-    )
+    np.testing.assert_allclose(result["reconstructions"].reshape(10, 12), flat["reconstructions"])
     assert result["mse"] == pytest.approx(flat["mse"])
 
 
@@ -70,9 +68,7 @@ def test_pca_reconstruction_whiten_does_not_change_reconstructions():
     plain = evaluation.pca_reconstruction(x[:60], x[60:], 3)
     whitened = evaluation.pca_reconstruction(x[:60], x[60:], 3, whiten=True)
     assert whitened["pca"].whiten
-    np.testing.assert_allclose(
-        whitened["reconstructions"], plain["reconstructions"], atol=1e-8
-    )
+    np.testing.assert_allclose(whitened["reconstructions"], plain["reconstructions"], atol=1e-8)
 
 
 def test_pca_reconstruction_all_components_is_exact():
@@ -175,9 +171,7 @@ def test_reconstruction_errors_rejects_unknown_metric():
         "{'mse', 'bce', 'l1'}. Received: metric='mae'"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.reconstruction_errors(
-            np.zeros((2, 3)), np.zeros((2, 3)), metric="mae"
-        )
+        evaluation.reconstruction_errors(np.zeros((2, 3)), np.zeros((2, 3)), metric="mae")
 
 
 # principal_angles
@@ -210,9 +204,7 @@ def test_principal_angles_are_sorted_ascending_with_known_values():
 
 def test_principal_angles_count_is_smaller_dimension():
     rng = np.random.default_rng(0)
-    angles = evaluation.principal_angles(
-        rng.normal(size=(8, 2)), rng.normal(size=(8, 5))
-    )
+    angles = evaluation.principal_angles(rng.normal(size=(8, 2)), rng.normal(size=(8, 5)))
     assert angles.shape == (2,)
     assert np.all(np.diff(angles) >= 0)
 
@@ -245,9 +237,7 @@ def test_mean_activations_averages_over_samples():
 
 def test_mean_activations_averages_feature_maps_per_channel():
     codes = np.random.default_rng(0).random((5, 3, 4, 2))
-    np.testing.assert_allclose(
-        evaluation.mean_activations(codes), codes.mean(axis=(0, 1, 2))
-    )
+    np.testing.assert_allclose(evaluation.mean_activations(codes), codes.mean(axis=(0, 1, 2)))
 
 
 def test_mean_activations_rejects_vectors():
@@ -300,20 +290,13 @@ def test_linear_probe_rejects_label_count_mismatch():
         "samples. Received: len(train_features)=10, len(y_train)=9"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.linear_probe(
-            np.ones((10, 2)), np.ones(9), np.ones((3, 2)), np.ones(3)
-        )
+        evaluation.linear_probe(np.ones((10, 2)), np.ones(9), np.ones((3, 2)), np.ones(3))
 
 
 def test_linear_probe_rejects_non_positive_c():
-    message = (
-        "Invalid value received for argument `C`. Expected a float value > 0. "
-        "Received: C=0.0"
-    )
+    message = "Invalid value received for argument `C`. Expected a float value > 0. Received: C=0.0"
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.linear_probe(
-            np.ones((4, 2)), np.ones(4), np.ones((4, 2)), np.ones(4), C=0.0
-        )
+        evaluation.linear_probe(np.ones((4, 2)), np.ones(4), np.ones((4, 2)), np.ones(4), C=0.0)
 
 
 # precision_at_k
@@ -326,9 +309,7 @@ def test_precision_at_k_on_constructed_example():
     query_labels = np.array([0, 0])
     # Query 0.1 retrieves items 0, 1, 2 (labels 0, 0, 1): 2/3.
     # Query 11.9 retrieves items 5, 4, 3 (labels 0, 1, 1): 1/3.
-    precision = evaluation.precision_at_k(
-        queries, query_labels, database, database_labels, k=3
-    )
+    precision = evaluation.precision_at_k(queries, query_labels, database, database_labels, k=3)
     assert precision == pytest.approx(0.5)
 
 
@@ -337,9 +318,7 @@ def test_precision_at_k_exclude_self_drops_the_query_even_with_duplicates():
     labels = np.array([0, 1, 1, 1])
     # Items 0 and 1 are duplicates with different labels: each retrieves the
     # other (precision 0); items 2 and 3 retrieve each other (precision 1).
-    precision = evaluation.precision_at_k(
-        codes, labels, codes, labels, k=1, exclude_self=True
-    )
+    precision = evaluation.precision_at_k(codes, labels, codes, labels, k=1, exclude_self=True)
     assert precision == pytest.approx(0.5)
 
 
@@ -347,9 +326,7 @@ def test_precision_at_k_without_exclude_self_counts_the_query():
     codes = np.array([[0.0], [1.0], [5.0], [6.0]])
     labels = np.array([0, 1, 1, 0])
     with_self = evaluation.precision_at_k(codes, labels, codes, labels, k=1)
-    without_self = evaluation.precision_at_k(
-        codes, labels, codes, labels, k=1, exclude_self=True
-    )
+    without_self = evaluation.precision_at_k(codes, labels, codes, labels, k=1, exclude_self=True)
     assert with_self == 1.0
     assert without_self == 0.0
 
@@ -358,9 +335,7 @@ def test_precision_at_k_cosine_metric_ignores_norm():
     database = np.array([[1.0, 0.0], [100.0, 1.0], [0.0, 1.0]])
     database_labels = np.array([0, 0, 1])
     queries = np.array([[0.2, 0.0]])  # Closest in angle to items 0 and 1.
-    euclidean = evaluation.precision_at_k(
-        queries, np.array([0]), database, database_labels, k=2
-    )
+    euclidean = evaluation.precision_at_k(queries, np.array([0]), database, database_labels, k=2)
     cosine = evaluation.precision_at_k(
         queries, np.array([0]), database, database_labels, k=2, metric="cosine"
     )
@@ -374,8 +349,7 @@ def test_precision_at_k_cosine_metric_ignores_norm():
         (
             0,
             False,
-            "Invalid value received for argument `k`. Expected a positive integer. "
-            "Received: k=0",
+            "Invalid value received for argument `k`. Expected a positive integer. Received: k=0",
         ),
         (
             5,
@@ -396,22 +370,16 @@ def test_precision_at_k_rejects_invalid_k(k, exclude_self, message):
     codes = np.arange(8.0).reshape(4, 2)
     labels = np.arange(4)
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.precision_at_k(
-            codes, labels, codes, labels, k=k, exclude_self=exclude_self
-        )
+        evaluation.precision_at_k(codes, labels, codes, labels, k=k, exclude_self=exclude_self)
 
 
 def test_precision_at_k_rejects_unknown_metric():
     codes = np.arange(8.0).reshape(4, 2)
     with pytest.raises(
         ValueError,
-        match=re.escape(
-            "Invalid value received for argument `metric`. Expected one of {"
-        ),
+        match=re.escape("Invalid value received for argument `metric`. Expected one of {"),
     ) as info:
-        evaluation.precision_at_k(
-            codes, np.arange(4), codes, np.arange(4), k=1, metric="L2"
-        )
+        evaluation.precision_at_k(codes, np.arange(4), codes, np.arange(4), k=1, metric="L2")
     assert str(info.value).endswith("Received: metric='L2'")
 
 
@@ -586,9 +554,7 @@ def test_sigmoid_jacobian_norm_accepts_keras_variables():
     kernel = rng.normal(size=(4, 3)).astype("float32")
     bias = rng.normal(size=3).astype("float32")
     expected = evaluation.sigmoid_jacobian_norm(x.reshape(3, 4), kernel, bias)
-    norms = evaluation.sigmoid_jacobian_norm(
-        x, keras.Variable(kernel), keras.Variable(bias)
-    )
+    norms = evaluation.sigmoid_jacobian_norm(x, keras.Variable(kernel), keras.Variable(bias))
     np.testing.assert_allclose(norms, expected, rtol=1e-12)
 
 
@@ -607,9 +573,7 @@ def test_sigmoid_jacobian_norm_rejects_kernel_mismatch():
         "shape (5, units) to match x with 5 features. Received: kernel.shape=(4, 3)"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.sigmoid_jacobian_norm(
-            np.zeros((2, 5)), np.zeros((4, 3)), np.zeros(3)
-        )
+        evaluation.sigmoid_jacobian_norm(np.zeros((2, 5)), np.zeros((4, 3)), np.zeros(3))
 
 
 def test_sigmoid_jacobian_norm_rejects_bias_mismatch():
@@ -618,6 +582,4 @@ def test_sigmoid_jacobian_norm_rejects_bias_mismatch():
         "(3,). Received: bias.shape=(2,)"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        evaluation.sigmoid_jacobian_norm(
-            np.zeros((2, 5)), np.zeros((5, 3)), np.zeros(2)
-        )
+        evaluation.sigmoid_jacobian_norm(np.zeros((2, 5)), np.zeros((5, 3)), np.zeros(2))

@@ -66,12 +66,21 @@ def test_masking_noise_in_fit_corrupts_only_training(rng):
 @pytest.mark.parametrize(
     "rate, message",
     [
-        (1.0, "Invalid value received for argument `rate`. Expected a float value in "
-              "[0.0, 1.0). Received: rate=1.0"),
-        (-0.1, "Invalid value received for argument `rate`. Expected a float value in "
-               "[0.0, 1.0). Received: rate=-0.1"),
-        (None, "Invalid value received for argument `rate`. Expected a float value in "
-               "[0.0, 1.0). Received: rate=None"),
+        (
+            1.0,
+            "Invalid value received for argument `rate`. Expected a float value in "
+            "[0.0, 1.0). Received: rate=1.0",
+        ),
+        (
+            -0.1,
+            "Invalid value received for argument `rate`. Expected a float value in "
+            "[0.0, 1.0). Received: rate=-0.1",
+        ),
+        (
+            None,
+            "Invalid value received for argument `rate`. Expected a float value in "
+            "[0.0, 1.0). Received: rate=None",
+        ),
     ],
 )
 def test_masking_noise_rejects_invalid_rate(rate, message):
@@ -105,15 +114,11 @@ def test_sampling_mean_and_variance_statistics():
     n = 100_000
     mean = np.array([[-1.0, 0.5, 2.0]], dtype="float32")
     log_var = np.array([[0.0, np.log(4.0), np.log(0.25)]], dtype="float32")
-    z = to_numpy(
-        Sampling(seed=7)([np.repeat(mean, n, axis=0), np.repeat(log_var, n, axis=0)])
-    )
+    z = to_numpy(Sampling(seed=7)([np.repeat(mean, n, axis=0), np.repeat(log_var, n, axis=0)]))
     std = np.exp(0.5 * log_var[0])
     # Standard errors of a sample mean and a sample variance, five of each.
     np.testing.assert_array_less(np.abs(z.mean(axis=0) - mean[0]), 5 * std / np.sqrt(n))
-    np.testing.assert_array_less(
-        np.abs(z.var(axis=0) - std**2), 5 * std**2 * np.sqrt(2 / n)
-    )
+    np.testing.assert_array_less(np.abs(z.var(axis=0) - std**2), 5 * std**2 * np.sqrt(2 / n))
 
 
 def test_sampling_matches_reparameterization_formula():
@@ -232,8 +237,9 @@ def test_dense_transpose_save_load_keeps_tie(rng, tmp_path):
     path = tmp_path / "tied.keras"
     model.save(path)
     reloaded = keras.saving.load_model(path)
-    np.testing.assert_allclose(model.predict(x, verbose=0), reloaded.predict(x, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), reloaded.predict(x, verbose=0), rtol=1e-6
+    )
     encoder = reloaded.get_layer("encoder_dense")
     decoder = reloaded.get_layer("tied_decoder")
     assert decoder.dense is encoder
@@ -267,8 +273,9 @@ def test_dense_transpose_ties_to_a_contractive_layer(rng, tmp_path):
     model.save(path)
     reloaded = keras.saving.load_model(path)
     assert reloaded.get_layer("tied_decoder").dense is reloaded.get_layer("contractive")
-    np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        reloaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6
+    )
 
 
 def test_dense_transpose_rejects_unbuilt_dense():
@@ -306,8 +313,11 @@ def finite_difference_jacobian_norm(layer, x, step=1e-3):
     for row in x.astype("float64"):
         jac = np.stack(
             [
-                (activation((row + step * e) @ kernel + bias)
-                 - activation((row - step * e) @ kernel + bias)) / (2 * step)
+                (
+                    activation((row + step * e) @ kernel + bias)
+                    - activation((row - step * e) @ kernel + bias)
+                )
+                / (2 * step)
                 for e in np.eye(len(row))
             ]
         )
@@ -322,8 +332,9 @@ def test_contractive_dense_penalty_matches_finite_differences(activation, rng):
     layer.build((None, 5))
     layer.bias.assign(rng.normal(size=4).astype("float32"))
     expected = finite_difference_jacobian_norm(layer, x)
-    np.testing.assert_allclose(to_numpy(layer.contractive_penalty(x)), expected, rtol=1e-3,
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        to_numpy(layer.contractive_penalty(x)), expected, rtol=1e-3, atol=1e-5
+    )
 
 
 def test_contractive_dense_adds_lambda_times_mean_penalty(rng):
@@ -365,13 +376,21 @@ def test_contractive_dense_training_reduces_sensitivity(rng):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"units": 0}, "Invalid value received for argument `units`. Expected a positive "
-                       "integer. Received: units=0"),
-        ({"units": 3, "lam": -1.0}, "Invalid value received for argument `lam`. Expected a "
-                                    "float value >= 0.0. Received: lam=-1.0"),
-        ({"units": 3, "activation": "elu"},
-         "Invalid value received for argument `activation`. Expected one of {'sigmoid', "
-         "'tanh', 'relu', 'softplus', 'linear'}. Received: activation='elu'"),
+        (
+            {"units": 0},
+            "Invalid value received for argument `units`. Expected a positive "
+            "integer. Received: units=0",
+        ),
+        (
+            {"units": 3, "lam": -1.0},
+            "Invalid value received for argument `lam`. Expected a "
+            "float value >= 0.0. Received: lam=-1.0",
+        ),
+        (
+            {"units": 3, "activation": "elu"},
+            "Invalid value received for argument `activation`. Expected one of {'sigmoid', "
+            "'tanh', 'relu', 'softplus', 'linear'}. Received: activation='elu'",
+        ),
     ],
 )
 def test_contractive_dense_rejects_invalid_arguments(kwargs, message):

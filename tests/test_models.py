@@ -44,14 +44,21 @@ def test_autoencoder_training_reduces_reconstruction_error(rng):
 
 def test_build_dense_autoencoder_layers(rng):
     autoencoder = build_dense_autoencoder(
-        (6, 6), 5, hidden_units=(20, 10), code_activation="sigmoid",
-        activity_regularizer=KLSparsity(0.1), noise_rate=0.2, seed=3,
+        (6, 6),
+        5,
+        hidden_units=(20, 10),
+        code_activation="sigmoid",
+        activity_regularizer=KLSparsity(0.1),
+        noise_rate=0.2,
+        seed=3,
     )
-    sizes = [layer.units for layer in autoencoder.encoder.layers
-             if isinstance(layer, keras.layers.Dense)]
+    sizes = [
+        layer.units for layer in autoencoder.encoder.layers if isinstance(layer, keras.layers.Dense)
+    ]
     assert sizes == [20, 10, 5]
-    sizes = [layer.units for layer in autoencoder.decoder.layers
-             if isinstance(layer, keras.layers.Dense)]
+    sizes = [
+        layer.units for layer in autoencoder.decoder.layers if isinstance(layer, keras.layers.Dense)
+    ]
     assert sizes == [10, 20, 36]
     assert isinstance(autoencoder.encoder.get_layer("masking_noise"), MaskingNoise)
     assert isinstance(autoencoder.encoder.get_layer("code").activity_regularizer, KLSparsity)
@@ -72,31 +79,44 @@ def test_kernel_regularizer_decays_every_kernel_and_adds_its_loss(rng):
     decayed = build_dense_autoencoder(
         (6, 6), 5, hidden_units=(20,), kernel_regularizer=keras.regularizers.L2(0.1)
     )
-    dense = [layer for part in (decayed.encoder, decayed.decoder) for layer in part.layers
-             if isinstance(layer, keras.layers.Dense)]
+    dense = [
+        layer
+        for part in (decayed.encoder, decayed.decoder)
+        for layer in part.layers
+        if isinstance(layer, keras.layers.Dense)
+    ]
     assert len(dense) == 4
     assert all(isinstance(layer.kernel_regularizer, keras.regularizers.L2) for layer in dense)
     assert not plain.losses
     expected = sum(0.1 * np.sum(to_numpy(layer.kernel) ** 2) for layer in dense)
-    np.testing.assert_allclose(float(sum(to_numpy(loss) for loss in decayed.losses)), expected,
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        float(sum(to_numpy(loss) for loss in decayed.losses)), expected, rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"input_shape": 0, "code_size": 2},
-         "Invalid value received for argument `input_shape`. Expected a positive integer or a "
-         "tuple of positive integers. Received: input_shape=(0,)"),
-        ({"input_shape": 8, "code_size": 0},
-         "Invalid value received for argument `code_size`. Expected a positive integer. "
-         "Received: code_size=0"),
-        ({"input_shape": 8, "code_size": 2, "hidden_units": 4},
-         "Invalid value received for argument `hidden_units`. Expected a tuple of positive "
-         "integers. Received: hidden_units=4"),
-        ({"input_shape": 8, "code_size": 2, "noise_rate": 1.0},
-         "Invalid value received for argument `noise_rate`. Expected a float value in "
-         "[0.0, 1.0). Received: noise_rate=1.0"),
+        (
+            {"input_shape": 0, "code_size": 2},
+            "Invalid value received for argument `input_shape`. Expected a positive integer or a "
+            "tuple of positive integers. Received: input_shape=(0,)",
+        ),
+        (
+            {"input_shape": 8, "code_size": 0},
+            "Invalid value received for argument `code_size`. Expected a positive integer. "
+            "Received: code_size=0",
+        ),
+        (
+            {"input_shape": 8, "code_size": 2, "hidden_units": 4},
+            "Invalid value received for argument `hidden_units`. Expected a tuple of positive "
+            "integers. Received: hidden_units=4",
+        ),
+        (
+            {"input_shape": 8, "code_size": 2, "noise_rate": 1.0},
+            "Invalid value received for argument `noise_rate`. Expected a float value in "
+            "[0.0, 1.0). Received: noise_rate=1.0",
+        ),
     ],
 )
 def test_build_dense_autoencoder_rejects_invalid_arguments(kwargs, message):
@@ -114,8 +134,9 @@ def test_build_conv_autoencoder_shapes_and_layers(rng, upsampling):
     x = rng.uniform(size=(3, 16, 12)).astype("float32")
     assert autoencoder.encode(x).shape == (3, 5)
     assert autoencoder.predict(x, verbose=0).shape == (3, 16, 12)
-    convs = [layer for layer in autoencoder.encoder.layers
-             if isinstance(layer, keras.layers.Conv2D)]
+    convs = [
+        layer for layer in autoencoder.encoder.layers if isinstance(layer, keras.layers.Conv2D)
+    ]
     assert [(c.filters, c.strides) for c in convs] == [(4, (2, 2)), (8, (2, 2))]
     assert autoencoder.decoder.get_layer("decoder_dense").units == 4 * 3 * 8
     up = keras.layers.Conv2DTranspose if upsampling == "transpose" else keras.layers.UpSampling2D
@@ -123,8 +144,14 @@ def test_build_conv_autoencoder_shapes_and_layers(rng, upsampling):
     assert autoencoder.decoder.get_layer("decoder_output").filters == 1
     # Parameters: encoder convs, code, dense back, then each decoder level
     # (a Conv2DTranspose or a Conv2D after the upsampling: the same count).
-    expected = ((9 * 1 * 4 + 4) + (9 * 4 * 8 + 8) + (4 * 3 * 8 * 5 + 5)
-                + (5 * 96 + 96) + (9 * 8 * 4 + 4) + (9 * 4 * 1 + 1))
+    expected = (
+        (9 * 1 * 4 + 4)
+        + (9 * 4 * 8 + 8)
+        + (4 * 3 * 8 * 5 + 5)
+        + (5 * 96 + 96)
+        + (9 * 8 * 4 + 4)
+        + (9 * 4 * 1 + 1)
+    )
     assert autoencoder.count_params() == expected
 
 
@@ -140,8 +167,10 @@ def test_builders_add_gaussian_noise_in_training_only(rng, builder):
     added = to_numpy(noise(x, training=True)) - x
     assert abs(added.std() - 0.3) < 0.02 and abs(added.mean()) < 0.02
     plain = builder((8, 8), 4)
-    assert not any(isinstance(layer, (keras.layers.GaussianNoise, MaskingNoise))
-                   for layer in plain.encoder.layers)
+    assert not any(
+        isinstance(layer, (keras.layers.GaussianNoise, MaskingNoise))
+        for layer in plain.encoder.layers
+    )
 
 
 @pytest.mark.parametrize("builder", [build_dense_autoencoder, build_conv_autoencoder])
@@ -172,27 +201,38 @@ def test_conv_autoencoder_learns_and_round_trips(rng, tmp_path):
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     autoencoder.save(tmp_path / "conv.keras")
     reloaded = keras.saving.load_model(tmp_path / "conv.keras")
-    np.testing.assert_allclose(reloaded.predict(x, verbose=0), autoencoder.predict(x, verbose=0),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        reloaded.predict(x, verbose=0), autoencoder.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"input_shape": 28, "code_size": 2},
-         "argument `input_shape`. Expected an image shape (height, width) or (height, width, "
-         "channels). Received: input_shape=(28,)"),
-        ({"input_shape": (30, 30), "code_size": 2},
-         "argument `input_shape`. Expected a height and width divisible by 4 (2 ** len(filters), "
-         "one halving per level of `filters`). Received: input_shape=(30, 30)"),
-        ({"input_shape": (28, 28), "code_size": 2, "filters": ()},
-         "argument `filters`. Expected a non-empty tuple of positive integers. Received: "
-         "filters=()"),
-        ({"input_shape": (28, 28), "code_size": 2, "upsampling": "bilinear"},
-         "argument `upsampling`. Expected one of {'transpose', 'nearest'}. Received: "
-         "upsampling='bilinear'"),
-        ({"input_shape": (28, 28), "code_size": 2, "kernel_size": 0},
-         "argument `kernel_size`. Expected a positive integer. Received: kernel_size=0"),
+        (
+            {"input_shape": 28, "code_size": 2},
+            "argument `input_shape`. Expected an image shape (height, width) or (height, width, "
+            "channels). Received: input_shape=(28,)",
+        ),
+        (
+            {"input_shape": (30, 30), "code_size": 2},
+            "argument `input_shape`. Expected a height and width divisible by 4 (2 ** len(filters), "
+            "one halving per level of `filters`). Received: input_shape=(30, 30)",
+        ),
+        (
+            {"input_shape": (28, 28), "code_size": 2, "filters": ()},
+            "argument `filters`. Expected a non-empty tuple of positive integers. Received: "
+            "filters=()",
+        ),
+        (
+            {"input_shape": (28, 28), "code_size": 2, "upsampling": "bilinear"},
+            "argument `upsampling`. Expected one of {'transpose', 'nearest'}. Received: "
+            "upsampling='bilinear'",
+        ),
+        (
+            {"input_shape": (28, 28), "code_size": 2, "kernel_size": 0},
+            "argument `kernel_size`. Expected a positive integer. Received: kernel_size=0",
+        ),
     ],
 )
 def test_build_conv_autoencoder_rejects_invalid_arguments(kwargs, message):
@@ -238,8 +278,14 @@ def test_vae_fit_reports_loss_terms_that_add_up(rng):
     vae.compile(optimizer="adam")
     history = vae.fit(x, epochs=2, batch_size=128, verbose=0, validation_data=(x,))
     logs = history.history
-    for key in ("loss", "reconstruction_loss", "kl_loss", "val_loss",
-                "val_reconstruction_loss", "val_kl_loss"):
+    for key in (
+        "loss",
+        "reconstruction_loss",
+        "kl_loss",
+        "val_loss",
+        "val_reconstruction_loss",
+        "val_kl_loss",
+    ):
         assert key in logs
     # One batch per epoch: the logged loss is exactly reconstruction + beta * KL.
     for prefix in ("", "val_"):
@@ -274,12 +320,14 @@ def test_vae_learns_and_kl_is_positive(rng):
     vae = build_dense_vae(20, 2, hidden_units=(32,), seed=0)
     vae.compile(optimizer=keras.optimizers.Adam(0.005))
     history = vae.fit(x, epochs=25, batch_size=64, verbose=0)
-    assert history.history["reconstruction_loss"][-1] < 0.6 * history.history[
-        "reconstruction_loss"][0]
+    assert (
+        history.history["reconstruction_loss"][-1] < 0.6 * history.history["reconstruction_loss"][0]
+    )
     assert history.history["kl_loss"][-1] > 0.1
     elbo = vae.negative_elbo(x, n_samples=4)
     assert elbo["negative_elbo"] == pytest.approx(
-        elbo["reconstruction_loss"] + elbo["kl_loss"], rel=1e-6)
+        elbo["reconstruction_loss"] + elbo["kl_loss"], rel=1e-6
+    )
     # The Monte Carlo ELBO agrees with what evaluate() reports (beta = 1).
     evaluated = vae.evaluate(x, batch_size=512, verbose=0, return_dict=True)
     assert elbo["negative_elbo"] == pytest.approx(evaluated["loss"], rel=0.05)
@@ -362,7 +410,8 @@ def test_kl_warmup_changes_the_loss_actually_optimised(rng):
     logs = history.history
     assert logs["loss"][0] == pytest.approx(logs["reconstruction_loss"][0], rel=1e-6)
     assert logs["loss"][1] == pytest.approx(
-        logs["reconstruction_loss"][1] + 0.5 * logs["kl_loss"][1], rel=1e-5)
+        logs["reconstruction_loss"][1] + 0.5 * logs["kl_loss"][1], rel=1e-5
+    )
 
 
 def test_kl_warmup_rejects_model_without_beta(rng):
@@ -379,8 +428,9 @@ def test_kl_warmup_rejects_model_without_beta(rng):
 def test_save_load_round_trip_with_every_custom_object(rng, tmp_path):
     inputs = keras.Input((16,))
     corrupted = MaskingNoise(0.25, seed=0)(inputs)
-    tied = keras.layers.Dense(8, activation="sigmoid", name="tied_encoder",
-                              activity_regularizer=KLSparsity(0.1, 1.0))
+    tied = keras.layers.Dense(
+        8, activation="sigmoid", name="tied_encoder", activity_regularizer=KLSparsity(0.1, 1.0)
+    )
     hidden = ContractiveDense(6, lam=0.05, name="contractive")(tied(corrupted))
     z_mean = keras.layers.Dense(2, name="z_mean")(hidden)
     z_log_var = keras.layers.Dense(2, name="z_log_var")(hidden)
@@ -405,20 +455,23 @@ def test_save_load_round_trip_with_every_custom_object(rng, tmp_path):
     z = rng.normal(size=(5, 2)).astype("float32")
     np.testing.assert_allclose(reloaded.decode(z), vae.decode(z), rtol=1e-6, atol=1e-6)
     assert reloaded.decoder.get_layer("tied_decoder").dense is reloaded.encoder.get_layer(
-        "tied_encoder")
+        "tied_encoder"
+    )
     # The reloaded model keeps training.
     history = reloaded.fit(x, epochs=1, batch_size=16, verbose=0)
     assert np.isfinite(history.history["loss"][0])
 
-    autoencoder = build_dense_autoencoder(16, 4, activity_regularizer=KLSparsity(0.2),
-                                          code_activation="sigmoid", noise_rate=0.1)
+    autoencoder = build_dense_autoencoder(
+        16, 4, activity_regularizer=KLSparsity(0.2), code_activation="sigmoid", noise_rate=0.1
+    )
     autoencoder.compile(optimizer="adam", loss="mse")
     autoencoder.fit(x, x, epochs=1, verbose=0)
     autoencoder.save(tmp_path / "ae.keras")
     reloaded_ae = keras.saving.load_model(tmp_path / "ae.keras")
     assert isinstance(reloaded_ae, Autoencoder)
-    np.testing.assert_allclose(reloaded_ae.predict(x, verbose=0),
-                               autoencoder.predict(x, verbose=0), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        reloaded_ae.predict(x, verbose=0), autoencoder.predict(x, verbose=0), rtol=1e-6, atol=1e-6
+    )
 
 
 def test_denoising_autoencoder_restores_masked_inputs_better_than_plain(rng):
@@ -429,8 +482,9 @@ def test_denoising_autoencoder_restores_masked_inputs_better_than_plain(rng):
     errors = {}
     for rate in (0.0, 0.3):
         keras.utils.set_random_seed(0)
-        autoencoder = build_dense_autoencoder(30, 64, code_activation="sigmoid",
-                                              noise_rate=rate, seed=1)
+        autoencoder = build_dense_autoencoder(
+            30, 64, code_activation="sigmoid", noise_rate=rate, seed=1
+        )
         autoencoder.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
         autoencoder.fit(x, x, epochs=30, batch_size=64, verbose=0)
         errors[rate] = float(np.mean((autoencoder.predict(masked, verbose=0) - x) ** 2))

@@ -58,8 +58,13 @@ def test_stored_outputs_are_complete_and_clean(path):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_lecture_has_the_course_shape(source):
     text = source.read_text()
-    for heading in ("## What you will learn", "## What you need", "## Summary",
-                    "## Try it yourself", "## Learning checks"):
+    for heading in (
+        "## What you will learn",
+        "## What you need",
+        "## Summary",
+        "## Try it yourself",
+        "## Learning checks",
+    ):
         assert heading in text, f"{source.name} lacks the section '{heading}'"
     assert "KERAS_AE_QUICK" in text, f"{source.name} has no quick-mode switch"
     notebook = jupytext.read(source)

@@ -36,9 +36,7 @@ def test_plot_image_grid_infers_square_images_and_lays_out_grid():
     axes = _image_axes(fig)
     assert len(fig.axes) == len(axes) == 12  # The 3 unused cells are removed.
     assert axes[0].get_gridspec().get_geometry() == (3, 5)
-    np.testing.assert_array_equal(
-        axes[3].images[0].get_array(), images[3].reshape(28, 28)
-    )
+    np.testing.assert_array_equal(axes[3].images[0].get_array(), images[3].reshape(28, 28))
     assert not axes[0].axison
     assert fig.get_suptitle() == "Digits"
 
@@ -140,9 +138,7 @@ def test_plot_filters_shows_unit_norm_columns_with_symmetric_contrast():
 def test_plot_filters_without_normalize_and_minmax_contrast_shows_raw_weights():
     kernel = np.random.default_rng(0).normal(size=(12, 2))
 
-    fig = plotting.plot_filters(
-        kernel, image_shape=(3, 4), normalize=False, contrast="minmax"
-    )
+    fig = plotting.plot_filters(kernel, image_shape=(3, 4), normalize=False, contrast="minmax")
 
     column = kernel[:, 1]
     expected = (column - column.min()) / (column.max() - column.min())
@@ -183,14 +179,20 @@ def test_filter_mosaic_places_tiles_row_by_row_with_gaps():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"images": np.zeros((2, 4))},
-         "Invalid value received for argument `images`. Expected a non-empty array of shape "
-         "(n, height, width). Received: images.shape=(2, 4)"),
-        ({"images": np.zeros((2, 2, 2)), "n_cols": 0},
-         "Invalid value received for argument `n_cols`. Expected a positive integer. "
-         "Received: n_cols=0"),
-        ({"images": np.zeros((2, 2, 2)), "gap": -1},
-         "Invalid value received for argument `gap`. Expected an integer >= 0. Received: gap=-1"),
+        (
+            {"images": np.zeros((2, 4))},
+            "Invalid value received for argument `images`. Expected a non-empty array of shape "
+            "(n, height, width). Received: images.shape=(2, 4)",
+        ),
+        (
+            {"images": np.zeros((2, 2, 2)), "n_cols": 0},
+            "Invalid value received for argument `n_cols`. Expected a positive integer. "
+            "Received: n_cols=0",
+        ),
+        (
+            {"images": np.zeros((2, 2, 2)), "gap": -1},
+            "Invalid value received for argument `gap`. Expected an integer >= 0. Received: gap=-1",
+        ),
     ],
 )
 def test_filter_mosaic_rejects_invalid_arguments(kwargs, message):
@@ -281,9 +283,7 @@ def test_plot_reconstructions_rejects_malformed_extra_rows():
         "(label, images) pairs. Received at index 0: 'noisy'"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        plotting.plot_reconstructions(
-            np.zeros((2, 4)), np.zeros((2, 4)), extra_rows=["noisy"]
-        )
+        plotting.plot_reconstructions(np.zeros((2, 4)), np.zeros((2, 4)), extra_rows=["noisy"])
 
 
 # plot_latent_space
@@ -307,9 +307,7 @@ def test_plot_latent_space_two_dimensional_codes_with_class_names():
     offsets = ax.collections[0].get_offsets()
     assert len(offsets) == 50
     # Points are drawn in a random order, but they are the codes.
-    np.testing.assert_allclose(
-        offsets[np.lexsort(offsets.T)], codes[np.lexsort(codes.T)]
-    )
+    np.testing.assert_allclose(offsets[np.lexsort(offsets.T)], codes[np.lexsort(codes.T)])
 
 
 def test_plot_latent_space_point_colours_match_legend():
@@ -326,9 +324,7 @@ def test_plot_latent_space_point_colours_match_legend():
         )
     }
     scatter = ax.collections[0]
-    for (z1, _), colour in zip(
-        scatter.get_offsets(), scatter.get_facecolors(), strict=True
-    ):
+    for (z1, _), colour in zip(scatter.get_offsets(), scatter.get_facecolors(), strict=True):
         expected = matplotlib.colors.to_rgb(legend_colours[int(z1)])
         np.testing.assert_allclose(colour[:3], expected)
 
@@ -344,12 +340,8 @@ def test_plot_latent_space_projects_high_dimensional_codes_with_pca():
     fig = plotting.plot_latent_space(codes, max_points=200)
 
     ax = fig.axes[0]
-    assert (
-        ax.get_xlabel() == f"PC 1 of the 5-D codes (PCA, {ratios[0]:.0%} of variance)"
-    )
-    assert (
-        ax.get_ylabel() == f"PC 2 of the 5-D codes (PCA, {ratios[1]:.0%} of variance)"
-    )
+    assert ax.get_xlabel() == f"PC 1 of the 5-D codes (PCA, {ratios[0]:.0%} of variance)"
+    assert ax.get_ylabel() == f"PC 2 of the 5-D codes (PCA, {ratios[1]:.0%} of variance)"
     offsets = np.asarray(ax.collections[0].get_offsets())
     assert len(offsets) == 200
     for component in range(2):
@@ -415,9 +407,7 @@ def test_plot_latent_space_rejects_missing_class_name():
         "Received: class_names=['a', 'b']"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        plotting.plot_latent_space(
-            np.zeros((3, 2)), np.array([0, 1, 2]), class_names=["a", "b"]
-        )
+        plotting.plot_latent_space(np.zeros((3, 2)), np.array([0, 1, 2]), class_names=["a", "b"])
 
 
 # plot_history
@@ -480,9 +470,7 @@ def _tiny_decoder():
         [keras.Input(shape=(2,)), keras.layers.Dense(4), keras.layers.Reshape((2, 2))]
     )
     rng = np.random.default_rng(0)
-    decoder.set_weights(
-        [rng.normal(size=(2, 4)).astype("float32"), np.zeros(4, dtype="float32")]
-    )
+    decoder.set_weights([rng.normal(size=(2, 4)).astype("float32"), np.zeros(4, dtype="float32")])
     return decoder
 
 
@@ -597,8 +585,9 @@ def test_plot_errors_histogram_density_and_log_axis():
     assert ax.get_title() == "Scores"
 
 
-@pytest.mark.parametrize("low, high, mantissas", [(0.003, 0.06, {"1", "2", "5"}),
-                                                  (1e-5, 1.0, {"1"})])
+@pytest.mark.parametrize(
+    "low, high, mantissas", [(0.003, 0.06, {"1", "2", "5"}), (1e-5, 1.0, {"1"})]
+)
 def test_plot_errors_histogram_log_axis_has_plain_readable_labels(low, high, mantissas):
     """Only 1-2-5 (narrow range) or decade (wide range) ticks are labelled, as plain numbers."""
     scores = np.geomspace(low, high, 200)
@@ -630,8 +619,7 @@ def test_plot_errors_histogram_rejects_non_finite_scores():
 
 def test_plot_errors_histogram_rejects_non_positive_scores_on_log_axis():
     message = (
-        "The scores of group 'normal' must be positive when `logx=True`. "
-        "Received a minimum of 0.0"
+        "The scores of group 'normal' must be positive when `logx=True`. Received a minimum of 0.0"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         plotting.plot_errors_histogram({"normal": np.array([0.0, 1.0])}, logx=True)

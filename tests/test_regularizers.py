@@ -14,8 +14,10 @@ def numpy_kl(rho, rho_hat):
 def test_kl_divergence_sparsity_matches_numpy(rho, rng):
     rho_hat = rng.uniform(0.01, 0.99, size=50)
     np.testing.assert_allclose(
-        to_numpy(kl_divergence_sparsity(rho, rho_hat)), numpy_kl(rho, rho_hat),
-        rtol=1e-4, atol=1e-6,
+        to_numpy(kl_divergence_sparsity(rho, rho_hat)),
+        numpy_kl(rho, rho_hat),
+        rtol=1e-4,
+        atol=1e-6,
     )
 
 

@@ -50,8 +50,9 @@ def test_pretraining_can_return_each_stage_autoencoder(images):
         assert stage.decoder.output_shape == (None, n_in)
         assert stage.encoder.output_shape == (None, n_out)
     codes = stages[0].encode(x.reshape(len(x), -1))
-    np.testing.assert_allclose(stages[1].encode(codes), encoder.predict(x, verbose=0),
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        stages[1].encode(codes), encoder.predict(x, verbose=0), rtol=1e-4, atol=1e-5
+    )
     with pytest.raises(ValueError, match="`return_stages`. Expected True or False"):
         greedy_layerwise_pretraining(x, (4,), epochs=1, return_stages="yes")
 
@@ -60,7 +61,10 @@ def test_pretraining_each_stage_learns_to_reconstruct(images):
     x, _ = images
     keras.utils.set_random_seed(0)
     _, histories = greedy_layerwise_pretraining(
-        x, (12, 6), epochs=30, batch_size=32,
+        x,
+        (12, 6),
+        epochs=30,
+        batch_size=32,
         optimizer=lambda: keras.optimizers.Adam(0.01),
     )
     for history in histories:
@@ -80,8 +84,9 @@ def test_pretraining_second_stage_is_trained_on_first_stage_codes(images, monkey
     monkeypatch.setattr(keras.Model, "fit", recording_fit)
     encoder, _ = greedy_layerwise_pretraining(x, (10, 4), epochs=1)
     first_layer = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)][0]
-    codes = sigmoid(x.reshape(len(x), -1) @ to_numpy(first_layer.kernel)
-                    + to_numpy(first_layer.bias))
+    codes = sigmoid(
+        x.reshape(len(x), -1) @ to_numpy(first_layer.kernel) + to_numpy(first_layer.bias)
+    )
     assert seen[0][0].shape == (200, 36)
     np.testing.assert_allclose(seen[1][0], codes, rtol=1e-4, atol=1e-5)
     np.testing.assert_array_equal(seen[1][0], seen[1][1])
@@ -98,14 +103,18 @@ def test_pretraining_applies_a_regularizer_and_noise_per_stage(images, monkeypat
 
     monkeypatch.setattr(keras.Model, "compile", recording_compile)
     encoder, _ = greedy_layerwise_pretraining(
-        x, (10, 4), epochs=1,
+        x,
+        (10, 4),
+        epochs=1,
         activity_regularizers=[KLSparsity(rho=0.15), KLSparsity(rho=0.05)],
         noise_rates=[0.25, 0.0],
     )
     dense = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
     assert [layer.activity_regularizer.rho for layer in dense] == [0.15, 0.05]
-    noise = [[layer.rate for layer in stage.encoder.layers if isinstance(layer, MaskingNoise)]
-             for stage in built]
+    noise = [
+        [layer.rate for layer in stage.encoder.layers if isinstance(layer, MaskingNoise)]
+        for stage in built
+    ]
     assert noise == [[0.25], []]
     # The stacked encoder itself carries no noise: it sees clean inputs.
     assert not any(isinstance(layer, MaskingNoise) for layer in encoder.layers)
@@ -118,8 +127,11 @@ def test_pretrained_classifier_fine_tunes_shared_weights(images):
     first = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)][0]
     before = to_numpy(first.kernel).copy()
     classifier = build_classifier(encoder, 2)
-    classifier.compile(optimizer=keras.optimizers.Adam(0.01),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    classifier.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = classifier.fit(x, labels, epochs=20, batch_size=32, verbose=0)
     assert history.history["accuracy"][-1] > 0.95
     assert not np.allclose(before, to_numpy(first.kernel))
@@ -129,18 +141,26 @@ def test_pretrained_classifier_fine_tunes_shared_weights(images):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"hidden_units": ()},
-         "Invalid value received for argument `hidden_units`. Expected a non-empty tuple of "
-         "positive integers. Received: hidden_units=()"),
-        ({"hidden_units": (10, 0)},
-         "Invalid value received for argument `hidden_units`. Expected a positive integer. "
-         "Received: hidden_units=0"),
-        ({"hidden_units": (10, 4), "noise_rates": [0.1]},
-         "Invalid value received for argument `noise_rates`. Expected one value or a list of 2 "
-         "values, one per layer. Received: noise_rates=[0.1]"),
-        ({"hidden_units": (10,), "epochs": 0},
-         "Invalid value received for argument `epochs`. Expected a positive integer. "
-         "Received: epochs=0"),
+        (
+            {"hidden_units": ()},
+            "Invalid value received for argument `hidden_units`. Expected a non-empty tuple of "
+            "positive integers. Received: hidden_units=()",
+        ),
+        (
+            {"hidden_units": (10, 0)},
+            "Invalid value received for argument `hidden_units`. Expected a positive integer. "
+            "Received: hidden_units=0",
+        ),
+        (
+            {"hidden_units": (10, 4), "noise_rates": [0.1]},
+            "Invalid value received for argument `noise_rates`. Expected one value or a list of 2 "
+            "values, one per layer. Received: noise_rates=[0.1]",
+        ),
+        (
+            {"hidden_units": (10,), "epochs": 0},
+            "Invalid value received for argument `epochs`. Expected a positive integer. "
+            "Received: epochs=0",
+        ),
     ],
 )
 def test_pretraining_rejects_invalid_arguments(kwargs, message, images):

@@ -206,8 +206,9 @@ def _files(folder):
         p
         for p in sorted(folder.rglob("*"))
         if p.is_file()
-        and not any(part.startswith(".") or part == "__pycache__"
-                    for part in p.relative_to(folder).parts)
+        and not any(
+            part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts
+        )
     ]
 
 
@@ -347,8 +348,10 @@ def _cpu_seconds():
     """CPU time of this process and of its finished children (the grading kernels)."""
     return sum(
         usage.ru_utime + usage.ru_stime
-        for usage in (resource.getrusage(resource.RUSAGE_SELF),
-                      resource.getrusage(resource.RUSAGE_CHILDREN))
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
     )
 
 
@@ -562,8 +565,7 @@ def problems(result):
                 found.append(f"{name}: {student} scores {total} / {maximum}, not partial marks")
             if lost != result["expected_losses"][student]:
                 found.append(
-                    f"{name}: {student} loses {lost}, "
-                    f"declares {result['expected_losses'][student]}"
+                    f"{name}: {student} loses {lost}, declares {result['expected_losses'][student]}"
                 )
         shown = result["feedback"][student]
         if [(float(a), float(b)) for a, b in shown["scores_shown"]] != [(total, maximum)]:
@@ -664,8 +666,10 @@ def summary(results):
     on what else the machine is running (the load average, printed last,
     tells how far the wall-clock seconds are inflated).
     """
-    rows = [f"{'assignment':<27} {'solution':>8} {'release':>8}  {'wrong submissions':<18} "
-            "solution run: wall s, CPU s"]
+    rows = [
+        f"{'assignment':<27} {'solution':>8} {'release':>8}  {'wrong submissions':<18} "
+        "solution run: wall s, CPU s"
+    ]
     for result in results:
         scores = result["scores"]
         totals = {student: "{:g}/{:g}".format(*_total(g)) for student, g in scores.items()}
@@ -695,7 +699,10 @@ def main(argv=None):
     check.add_argument("--json", type=pathlib.Path, help="also write the results here")
     check.add_argument("--keep", type=pathlib.Path, help="copy the graded course roots here")
     check.add_argument(
-        "--only", nargs="+", metavar="ASSIGNMENT/STUDENT", default=[],
+        "--only",
+        nargs="+",
+        metavar="ASSIGNMENT/STUDENT",
+        default=[],
         help=f"grade only these submissions; students are {SOLUTION_STUDENT}, "
         f"{RELEASE_STUDENT} and {WRONG_PREFIX}<file name> (used by parallel runs)",
     )
@@ -709,8 +716,9 @@ def main(argv=None):
         messages = stale_release()
         if messages:
             messages.append("run `python tools/exercises.py generate` and commit release/")
-        messages += [f"{path}: {kind} text in the release: {line}"
-                     for path, kind, line in release_leaks()]
+        messages += [
+            f"{path}: {kind} text in the release: {line}" for path, kind, line in release_leaks()
+        ]
         print("\n".join(messages) or "release/ is up to date and reveals no answer or hidden test")
         return 1 if messages else 0
     only = {}

@@ -8,6 +8,7 @@ Loses: pca_error_check, ratio_check
 """
 # ruff: noqa: F821 (np, build_linear_autoencoder: defined by earlier notebook cells)
 
+
 # %% pca_error
 def pca_reconstruction_error(x_train, x_test, k):
     train = np.reshape(x_train, (len(x_train), -1)).astype(np.float64)
@@ -17,6 +18,7 @@ def pca_reconstruction_error(x_train, x_test, k):
     test_mean = test.mean(axis=0)
     reconstructions = test_mean + (test - test_mean) @ basis @ basis.T
     return float(np.mean((test - reconstructions) ** 2))
+
 
 # %% linear_training
 def train_linear_autoencoder(x_train, k, epochs):

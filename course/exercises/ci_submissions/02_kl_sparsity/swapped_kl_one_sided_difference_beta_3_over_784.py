@@ -10,15 +10,18 @@ Loses: finite_difference_check, kl_penalty_check, sparsity_target_check
 """
 # ruff: noqa: F821 (np: defined by earlier notebook cells)
 
+
 # %% kl_penalty
 def kl_sparsity(rho, rho_hat):
     rho_hat = np.asarray(rho_hat, dtype=np.float64)
     return rho_hat * np.log(rho_hat / rho) + (1 - rho_hat) * np.log((1 - rho_hat) / (1 - rho))
 
+
 # %% finite_difference
 def central_difference(f, x, eps=1e-5):
     x = np.asarray(x, dtype=np.float64)
     return (f(x + eps) - f(x)) / eps
+
 
 # %% beta_choice
 BETA = 3 / 784

@@ -10,6 +10,7 @@ Loses: denoising_check, masking_check, q_estimate_check
 """
 # ruff: noqa: F821 (np, keras, UNITS, build_dense_autoencoder: defined by earlier cells)
 
+
 # %% masking
 def mask(x, q, rng):
     if not 0.0 <= q <= 1.0:
@@ -18,9 +19,11 @@ def mask(x, q, rng):
     keep = rng.random(x.shape[1:]) >= q
     return np.where(keep, x, np.zeros_like(x))
 
+
 # %% q_estimate
 def estimate_q(x, x_tilde):
     return float(np.mean(np.asarray(x_tilde) == 0))
+
 
 # %% denoiser_training
 def train_denoising_autoencoder(x_train, q, epochs):

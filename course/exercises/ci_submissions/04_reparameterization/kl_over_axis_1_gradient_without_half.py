@@ -9,11 +9,13 @@ Loses: closed_form_kl_check, gradients_check
 """
 # ruff: noqa: F821 (np: defined by earlier notebook cells)
 
+
 # %% closed_form_kl
 def gaussian_kl_closed_form(z_mean, z_log_var):
     z_mean = np.asarray(z_mean, dtype=np.float64)
     z_log_var = np.asarray(z_log_var, dtype=np.float64)
     return 0.5 * np.sum(z_mean**2 + np.exp(z_log_var) - 1.0 - z_log_var, axis=1)
+
 
 # %% gradients
 def reparameterization_gradients(z_log_var, epsilon):

@@ -10,10 +10,12 @@ Loses: detector_check, f1_check, threshold_check
 """
 # ruff: noqa: F821 (np, reconstruction_scores: defined by earlier notebook cells)
 
+
 # %% f1
 def f1_at_threshold(scores, is_anomaly, threshold):
     flagged = np.asarray(scores) > threshold
     return float(np.mean(flagged == np.asarray(is_anomaly).astype(bool)))
+
 
 # %% detector
 def train_and_choose_threshold(model, x_fit, x_val, y_val, epochs):

@@ -1,0 +1,102 @@
+"""The `Autoencoder` model: an encoder and a decoder, trained to reproduce the input."""
+
+import keras
+
+from keras_ae.layers import DenseTranspose
+
+__all__ = ["Autoencoder"]
+
+
+class _EncoderDecoderModel(keras.Model):
+    """Shared plumbing: holds an encoder and a decoder, serializes both."""
+
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        for name, part in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(part, keras.layers.Layer):
+                raise ValueError(
+                    f"Invalid value received for argument `{name}`. Expected "
+                    f"a Keras model or layer. Received: {name}={part!r}"
+                )
+        self.encoder = encoder
+        self.decoder = decoder
+        # With both parts built (functional models always are), the model owns
+        # all its weights already: mark it built so that `summary()`,
+        # `count_params()` and weight loading work before the first call.
+        if encoder.built and decoder.built:
+            self.built = True
+
+    def decode(self, codes, *, batch_size=256):
+        """Maps codes to outputs with the decoder, returns a NumPy array."""
+        return self.decoder.predict(codes, batch_size=batch_size, verbose=0)
+
+    def get_config(self):
+        base_config = super().get_config()
+        return {
+            **base_config,
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
+        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
+        _restore_ties(config["encoder"], config["decoder"])
+        return cls(**config)
+
+
+def _walk_layers(layer):
+    yield layer
+    for sublayer in getattr(layer, "layers", ()):
+        yield from _walk_layers(sublayer)
+
+
+def _restore_ties(encoder, decoder):
+    """Re-ties reloaded `DenseTranspose` layers to the encoder's Dense layers.
+
+    Keras restores a layer shared by two separately serialized models as two
+    copies; the tie is found again by the encoder layer's name.
+    """
+    encoder_layers = {layer.name: layer for layer in _walk_layers(encoder)}
+    for layer in _walk_layers(decoder):
+        if isinstance(layer, DenseTranspose):
+            original = encoder_layers.get(layer.dense.name)
+            if original is not None and original is not layer.dense:
+                layer.tie_to(original)
+
+
+@keras.saving.register_keras_serializable(package="keras_ae")
+class Autoencoder(_EncoderDecoderModel):
+    """An encoder followed by a decoder, trained to reproduce its input.
+
+    `Autoencoder(encoder, decoder)(x) == decoder(encoder(x))`. Compile it with
+    a reconstruction loss and fit it with the input as its own target,
+    `fit(x, x)`; for a denoising autoencoder put a corruption layer such as
+    `keras_ae.layers.MaskingNoise` at the start of the encoder (it is active
+    only in training, so `encode` sees clean data).
+
+    Args:
+        encoder: a Keras model or layer mapping inputs to codes.
+        decoder: a Keras model or layer mapping codes to reconstructions.
+        **kwargs: `keras.Model` keyword arguments, such as `name`.
+
+    Example:
+
+    >>> import keras
+    >>> from keras_ae.models import Autoencoder
+    >>> encoder = keras.Sequential(
+    ...     [keras.Input((784,)), keras.layers.Dense(32, activation="relu")])
+    >>> decoder = keras.Sequential(
+    ...     [keras.Input((32,)), keras.layers.Dense(784, activation="sigmoid")])
+    >>> autoencoder = Autoencoder(encoder, decoder)
+    >>> autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
+    """
+
+    def call(self, inputs, training=None):
+        return self.decoder(self.encoder(inputs, training=training), training=training)
+
+    def encode(self, x, *, batch_size=256):
+        """Maps inputs to codes with the encoder, returns a NumPy array."""
+        return self.encoder.predict(x, batch_size=batch_size, verbose=0)

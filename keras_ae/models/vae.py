@@ -1,0 +1,235 @@
+"""The `VariationalAutoencoder` model: encoder, sampling, decoder and the ELBO."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_ae._validation import check_choice, check_positive_int, check_real
+from keras_ae.layers import Sampling
+from keras_ae.models.autoencoder import _EncoderDecoderModel
+
+__all__ = ["VariationalAutoencoder"]
+
+
+def _latent_statistics(encoder_outputs):
+    if not isinstance(encoder_outputs, (list, tuple)) or len(encoder_outputs) != 2:
+        raise ValueError(
+            "The encoder of a `VariationalAutoencoder` must return two tensors "
+            "[z_mean, z_log_var]. Received: "
+            f"{type(encoder_outputs).__name__} output."
+        )
+    return encoder_outputs
+
+
+@keras.saving.register_keras_serializable(package="keras_ae")
+class VariationalAutoencoder(_EncoderDecoderModel):
+    """Variational autoencoder with a Gaussian latent code and prior N(0, I).
+
+    The encoder maps `x` to the mean and log-variance of `q(z | x)`; a
+    `keras_ae.layers.Sampling` layer draws `z` with the reparameterization
+    trick; the decoder maps `z` back to the input space. Training minimises
+    the negative evidence lower bound, per example
+
+        loss = reconstruction_loss + beta * KL(q(z | x) || N(0, I)),
+
+    with the closed-form KL `-0.5 * sum(1 + log_var - mean^2 - exp(log_var))`
+    and a reconstruction loss summed over the input components: the binary
+    cross-entropy (`"bce"`, a Bernoulli likelihood, for inputs in [0, 1] and a
+    sigmoid decoder) or the squared error (`"mse"`, `||x - x^||^2`). Both terms
+    are in nats per example, averaged over the batch. `fit()` and
+    `evaluate()` report `loss`, `reconstruction_loss` and `kl_loss`. Losses
+    added by the encoder or decoder layers (regularizers) are added to `loss`.
+
+    Compile with an optimizer only, `vae.compile(optimizer="adam")`, and fit
+    on the inputs alone, `vae.fit(x)`. `beta` is held in a variable, so it can
+    be changed during training (see `keras_ae.training.KLWarmup`) without
+    recompiling. Being a (non-trainable) weight, it is saved with the model
+    and is the first entry of `get_weights()`: `set_weights()` from another
+    VAE copies that VAE's `beta` too (set `vae.beta` again afterwards to keep
+    your own).
+
+    Args:
+        encoder: a Keras model returning `[z_mean, z_log_var]`.
+        decoder: a Keras model mapping `z` to the reconstruction (with a
+            sigmoid output for `reconstruction="bce"`).
+        beta: float >= 0. Weight of the KL term. Defaults to `1.0`.
+        reconstruction: str, `"bce"` or `"mse"`. Defaults to `"bce"`.
+        log_var_range: optional `(low, high)` clipping range of `z_log_var`
+            in the sampling layer. Defaults to `None`.
+        seed: int or None. Seed of the sampling noise. Defaults to `None`.
+        **kwargs: `keras.Model` keyword arguments, such as `name`.
+
+    Example:
+
+    >>> from keras_ae.models import build_dense_vae
+    >>> vae = build_dense_vae(input_shape=(28, 28), latent_dim=2)
+    >>> vae.compile(optimizer="adam")
+    >>> # vae.fit(x_train, epochs=10, batch_size=128)
+    >>> # images = vae.generate(16)
+
+    References:
+        Kingma and Welling, "Auto-Encoding Variational Bayes", ICLR 2014.
+        Higgins et al., "beta-VAE: Learning basic visual concepts with a
+        constrained variational framework", ICLR 2017.
+    """
+
+    def __init__(
+        self,
+        encoder,
+        decoder,
+        *,
+        beta=1.0,
+        reconstruction="bce",
+        log_var_range=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(encoder, decoder, **kwargs)
+        beta = check_real("beta", beta, low=0.0)
+        self.reconstruction = check_choice("reconstruction", reconstruction, ("bce", "mse"))
+        self.seed = seed
+        self.sampling = Sampling(log_var_range=log_var_range, seed=seed, name="sampling")
+        self.beta_variable = self.add_weight(
+            name="beta",
+            shape=(),
+            initializer=keras.initializers.Constant(beta),
+            trainable=False,
+        )
+        self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
+        # The latent statistics of the last forward pass, so that
+        # `compute_loss` can use them without running the encoder again. Both
+        # are used within the same traced step that produced them.
+        self._last_forward = None
+
+    @property
+    def beta(self):
+        """The current weight of the KL term, as a Python float."""
+        return float(ops.convert_to_numpy(self.beta_variable))
+
+    @beta.setter
+    def beta(self, value):
+        self.beta_variable.assign(check_real("beta", value, low=0.0))
+
+    @property
+    def latent_dim(self):
+        """Size of the latent code `z`."""
+        return int(self.decoder.inputs[0].shape[-1])
+
+    def call(self, inputs, training=None):
+        z_mean, z_log_var = _latent_statistics(self.encoder(inputs, training=training))
+        z = self.sampling([z_mean, z_log_var])
+        reconstruction = self.decoder(z, training=training)
+        self._last_forward = (reconstruction, z_mean, z_log_var)
+        return reconstruction
+
+    def compile(self, optimizer="adam", loss=None, **kwargs):
+        if loss is not None:
+            raise ValueError(
+                "`VariationalAutoencoder` computes its own loss (reconstruction "
+                "plus beta times KL); choose it with the `reconstruction` and "
+                f"`beta` arguments. Received: loss={loss!r}"
+            )
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def compile_from_config(self, config):
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def kl_divergence(self, z_mean, z_log_var):
+        """Closed-form `KL(N(z_mean, exp(z_log_var)) || N(0, I))` per example."""
+        z_mean = ops.convert_to_tensor(z_mean)
+        z_log_var = ops.convert_to_tensor(z_log_var)
+        return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+
+    def reconstruction_error(self, x, reconstruction):
+        """Reconstruction loss per example, summed over input components."""
+        reconstruction = ops.convert_to_tensor(reconstruction)
+        x = ops.cast(x, reconstruction.dtype)
+        if self.reconstruction == "bce":
+            per_component = ops.binary_crossentropy(x, reconstruction)
+        else:
+            per_component = ops.square(x - reconstruction)
+        axes = tuple(range(1, len(per_component.shape)))
+        return ops.sum(per_component, axis=axes)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        if isinstance(x, (list, tuple)):
+            x = x[0]
+        if self._last_forward is not None and self._last_forward[0] is y_pred:
+            _, z_mean, z_log_var = self._last_forward
+        else:
+            z_mean, z_log_var = _latent_statistics(self.encoder(x, training=training))
+        self._last_forward = None
+        target = x if y is None else y
+        reconstruction_loss = ops.mean(self.reconstruction_error(target, y_pred))
+        kl_loss = ops.mean(self.kl_divergence(z_mean, z_log_var))
+        total = reconstruction_loss + ops.cast(self.beta_variable, kl_loss.dtype) * kl_loss
+        # Python's sum: `ops.sum` of a list of tensors fails under JAX tracing.
+        extra = [ops.sum(loss) for loss in self.losses]
+        if extra:
+            total = total + sum(extra)
+        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
+        self.kl_loss_tracker.update_state(kl_loss)
+        return total
+
+    @property
+    def metrics(self):
+        return [*super().metrics, self.reconstruction_loss_tracker, self.kl_loss_tracker]
+
+    def encode(self, x, *, batch_size=256):
+        """Returns the posterior means `z_mean` of `x` as a NumPy array."""
+        z_mean, _ = self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        return z_mean
+
+    def encode_distribution(self, x, *, batch_size=256):
+        """Returns `(z_mean, z_log_var)` of `q(z | x)` as NumPy arrays."""
+        z_mean, z_log_var = self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        return z_mean, z_log_var
+
+    def generate(self, n, *, seed=None, batch_size=256):
+        """Decodes `n` codes drawn from the prior N(0, I); returns a NumPy array."""
+        n = check_positive_int("n", n)
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.latent_dim)).astype(keras.backend.floatx())
+        return self.decode(z, batch_size=batch_size)
+
+    def negative_elbo(self, x, *, n_samples=1, batch_size=256, seed=0):
+        """Monte Carlo estimate of the mean negative ELBO of `x`, in nats.
+
+        With `reconstruction="bce"` this is an upper bound on the negative
+        log-likelihood `-log p(x)` under the Bernoulli decoder; `beta` is taken
+        as 1 whatever its training value. Returns a dict with `negative_elbo`,
+        `reconstruction_loss` and `kl_loss` (means over the examples).
+        """
+        n_samples = check_positive_int("n_samples", n_samples)
+        z_mean, z_log_var = self.encode_distribution(x, batch_size=batch_size)
+        kl = ops.convert_to_numpy(self.kl_divergence(z_mean, z_log_var))
+        rng = np.random.default_rng(seed)
+        reconstruction = np.zeros(len(z_mean))
+        for _ in range(n_samples):
+            eps = rng.standard_normal(z_mean.shape).astype(z_mean.dtype)
+            z = z_mean + np.exp(0.5 * z_log_var) * eps
+            x_hat = self.decode(z, batch_size=batch_size)
+            for start in range(0, len(x_hat), batch_size):
+                stop = start + batch_size
+                error = self.reconstruction_error(x[start:stop], x_hat[start:stop])
+                reconstruction[start:stop] += ops.convert_to_numpy(error)
+        reconstruction /= n_samples
+        return {
+            "negative_elbo": float(np.mean(reconstruction + kl)),
+            "reconstruction_loss": float(np.mean(reconstruction)),
+            "kl_loss": float(np.mean(kl)),
+        }
+
+    def get_config(self):
+        base_config = super().get_config()
+        log_var_range = self.sampling.log_var_range
+        return {
+            **base_config,
+            "beta": self.beta,
+            "reconstruction": self.reconstruction,
+            "log_var_range": None if log_var_range is None else list(log_var_range),
+            "seed": self.seed,
+        }
