@@ -216,8 +216,9 @@ def test_conv_autoencoder_learns_and_round_trips(rng, tmp_path):
         ),
         (
             {"input_shape": (30, 30), "code_size": 2},
-            "argument `input_shape`. Expected a height and width divisible by 4 (2 ** len(filters), "
-            "one halving per level of `filters`). Received: input_shape=(30, 30)",
+            "argument `input_shape`. Expected a height and width divisible by 4 "
+            "(2 ** len(filters), one halving per level of `filters`). "
+            "Received: input_shape=(30, 30)",
         ),
         (
             {"input_shape": (28, 28), "code_size": 2, "filters": ()},
