@@ -163,9 +163,9 @@ def _css(driver, selector):
 
 
 def _open(driver, lab, path=""):
-    # An empty path opens a fresh layout, without the notebooks opened before.
-    where = f"/tree/{path}?" if path else "?reset&"
-    driver.get(f"{lab['url']}/lab{where}token={lab['token']}")
+    # A fresh layout each time (`reset`): only the file browser and `path` are open.
+    where = f"/tree/{path}" if path else ""
+    driver.get(f"{lab['url']}/lab{where}?reset&token={lab['token']}")
     _wait(driver, lambda d: _css(d, ".jp-DirListing-item"), message="no file browser")
 
 
@@ -281,9 +281,15 @@ def test_repository_is_unchanged_by_the_run(lab, browser):
 
 def test_exercise_validate_names_the_unanswered_parts(lab, browser):
     _open(browser, lab, EXERCISE)
+    name = EXERCISE.split("/")[-1]
+    _wait(browser, lambda d: _notebook_panel(d) and name in d.title, message=f"{name} not open")
     button = _wait(
         browser,
-        lambda d: [b for b in _css(d, ".validate-button") if b.size["width"] > 0],
+        lambda d: (
+            _notebook_panel(d).find_elements("css selector", ".validate-button")
+            if _notebook_panel(d)
+            else []
+        ),
         message="no Validate button",
     )[0]
     _wait(browser, lambda d: "Idle" in d.find_element("css selector", "body").text, timeout=60)
