@@ -281,8 +281,11 @@ def test_repository_is_unchanged_by_the_run(lab, browser):
 
 def test_exercise_validate_names_the_unanswered_parts(lab, browser):
     _open(browser, lab, EXERCISE)
-    name = EXERCISE.split("/")[-1]
-    _wait(browser, lambda d: _notebook_panel(d) and name in d.title, message=f"{name} not open")
+    _wait(  # the address follows the current document
+        browser,
+        lambda d: _notebook_panel(d) and d.current_url.split("?")[0].endswith(EXERCISE),
+        message=f"{EXERCISE} is not the open notebook",
+    )
     button = _wait(
         browser,
         lambda d: (
