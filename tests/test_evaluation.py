@@ -455,7 +455,7 @@ def test_detection_report_rejects_a_single_class():
 def test_detection_report_rejects_non_binary_labels():
     message = (
         "Invalid value received for argument `is_anomaly`. Expected bools or 0/1 "
-        "values. Received values: [0 1 2]"
+        "values. Received: is_anomaly with the values [0 1 2]"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         evaluation.detection_report(np.arange(3.0), np.array([0, 1, 2]), 1.0)

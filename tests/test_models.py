@@ -100,7 +100,7 @@ def test_kernel_regularizer_decays_every_kernel_and_adds_its_loss(rng):
         (
             {"input_shape": 0, "code_size": 2},
             "Invalid value received for argument `input_shape`. Expected a positive integer or a "
-            "tuple of positive integers. Received: input_shape=(0,)",
+            "non-empty tuple of positive integers. Received: input_shape=0",
         ),
         (
             {"input_shape": 8, "code_size": 0},

@@ -280,7 +280,7 @@ def test_plot_reconstructions_rejects_short_rows():
 def test_plot_reconstructions_rejects_malformed_extra_rows():
     message = (
         "Invalid value received for argument `extra_rows`. Expected a list of "
-        "(label, images) pairs. Received at index 0: 'noisy'"
+        "(label, images) pairs. Received: extra_rows[0]='noisy'"
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         plotting.plot_reconstructions(np.zeros((2, 4)), np.zeros((2, 4)), extra_rows=["noisy"])

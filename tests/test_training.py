@@ -53,7 +53,7 @@ def test_pretraining_can_return_each_stage_autoencoder(images):
     np.testing.assert_allclose(
         stages[1].encode(codes), encoder.predict(x, verbose=0), rtol=1e-4, atol=1e-5
     )
-    with pytest.raises(ValueError, match="`return_stages`. Expected True or False"):
+    with pytest.raises(ValueError, match="`return_stages`. Expected a boolean"):
         greedy_layerwise_pretraining(x, (4,), epochs=1, return_stages="yes")
 
 
@@ -148,8 +148,8 @@ def test_pretrained_classifier_fine_tunes_shared_weights(images):
         ),
         (
             {"hidden_units": (10, 0)},
-            "Invalid value received for argument `hidden_units`. Expected a positive integer. "
-            "Received: hidden_units=0",
+            "Invalid value received for argument `hidden_units`. Expected a non-empty tuple of "
+            "positive integers. Received: hidden_units=(10, 0)",
         ),
         (
             {"hidden_units": (10, 4), "noise_rates": [0.1]},

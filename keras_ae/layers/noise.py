@@ -50,7 +50,7 @@ class MaskingNoise(keras.layers.Layer):
         super().__init__(**kwargs)
         self.rate = check_real("rate", rate, low=0.0, high=1.0, closed=(True, False))
         self.seed = check_seed("seed", seed)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.supports_masking = True
         self.built = True
 

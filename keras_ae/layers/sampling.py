@@ -1,11 +1,9 @@
 """The reparameterization-trick sampling layer of the VAE."""
 
-import numbers
-
 import keras
 from keras import ops
 
-from keras_ae._validation import check_seed
+from keras_ae._validation import check_seed, invalid_argument, is_real
 
 __all__ = ["Sampling"]
 
@@ -53,21 +51,19 @@ class Sampling(keras.layers.Layer):
             valid = (
                 isinstance(log_var_range, (tuple, list))
                 and len(log_var_range) == 2
-                and all(
-                    isinstance(v, numbers.Real) and not isinstance(v, bool) for v in log_var_range
-                )
+                and all(is_real(v) for v in log_var_range)
                 and log_var_range[0] < log_var_range[1]
             )
             if not valid:
-                raise ValueError(
-                    "Invalid value received for argument `log_var_range`. "
-                    "Expected None or a pair (low, high) of floats with "
-                    f"low < high. Received: log_var_range={log_var_range!r}"
+                raise invalid_argument(
+                    "log_var_range",
+                    "None or a pair (low, high) of floats with low < high",
+                    log_var_range,
                 )
             log_var_range = (float(log_var_range[0]), float(log_var_range[1]))
         self.log_var_range = log_var_range
         self.seed = check_seed("seed", seed)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.built = True
 
     def call(self, inputs):

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_ae._validation import invalid_argument
 from keras_ae.layers.contractive import ContractiveDense
 
 __all__ = ["DenseTranspose"]
@@ -84,10 +85,8 @@ class DenseTranspose(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         if not _is_tieable(dense):
-            raise ValueError(
-                "Invalid value received for argument `dense`. Expected a "
-                "`keras.layers.Dense` or `keras_ae.layers.ContractiveDense` "
-                f"layer. Received: dense={dense!r}"
+            raise invalid_argument(
+                "dense", "a `keras.layers.Dense` or `keras_ae.layers.ContractiveDense` layer", dense
             )
         self._tie = _Tie(dense)
         self.activation = keras.activations.get(activation)
@@ -104,10 +103,11 @@ class DenseTranspose(keras.layers.Layer):
         if not _is_tieable(dense) or (
             dense.built and self.dense.built and dense.kernel.shape != self.dense.kernel.shape
         ):
-            raise ValueError(
-                "Invalid value received for argument `dense`. Expected a "
-                "`keras.layers.Dense` or `keras_ae.layers.ContractiveDense` "
-                f"layer with a kernel of the same shape. Received: dense={dense!r}"
+            raise invalid_argument(
+                "dense",
+                "a `keras.layers.Dense` or `keras_ae.layers.ContractiveDense` "
+                "layer with a kernel of the same shape",
+                dense,
             )
         self._tie.layer = dense
 

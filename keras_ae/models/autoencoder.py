@@ -2,22 +2,20 @@
 
 import keras
 
+from keras_ae._validation import invalid_argument
 from keras_ae.layers import DenseTranspose
 
 __all__ = ["Autoencoder"]
 
 
-class _EncoderDecoderModel(keras.Model):
+class EncoderDecoderModel(keras.Model):
     """Shared plumbing: holds an encoder and a decoder, serializes both."""
 
     def __init__(self, encoder, decoder, **kwargs):
         super().__init__(**kwargs)
         for name, part in (("encoder", encoder), ("decoder", decoder)):
             if not isinstance(part, keras.layers.Layer):
-                raise ValueError(
-                    f"Invalid value received for argument `{name}`. Expected "
-                    f"a Keras model or layer. Received: {name}={part!r}"
-                )
+                raise invalid_argument(name, "a Keras model or layer", part)
         self.encoder = encoder
         self.decoder = decoder
         # With both parts built (functional models always are), the model owns
@@ -68,7 +66,7 @@ def _restore_ties(encoder, decoder):
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")
-class Autoencoder(_EncoderDecoderModel):
+class Autoencoder(EncoderDecoderModel):
     """An encoder followed by a decoder, trained to reproduce its input.
 
     `Autoencoder(encoder, decoder)(x) == decoder(encoder(x))`. Compile it with

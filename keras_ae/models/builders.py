@@ -4,7 +4,15 @@ import math
 
 import keras
 
-from keras_ae._validation import check_choice, check_positive_int, check_real
+from keras_ae._validation import (
+    SEED_LIMIT,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_seed,
+    check_shape,
+    invalid_argument,
+)
 from keras_ae.layers import MaskingNoise
 from keras_ae.models.autoencoder import Autoencoder
 from keras_ae.models.vae import VariationalAutoencoder
@@ -13,29 +21,11 @@ __all__ = ["build_conv_autoencoder", "build_dense_autoencoder", "build_dense_vae
 
 
 def _as_shape(name, value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = (value,)
-    if (
-        not isinstance(value, (tuple, list))
-        or not value
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
-    ):
-        raise ValueError(
-            f"Invalid value received for argument `{name}`. Expected a positive "
-            f"integer or a tuple of positive integers. Received: {name}={value!r}"
-        )
-    return tuple(value)
+    return check_shape(name, value, allow_int=True)
 
 
 def _as_units(name, value):
-    if not isinstance(value, (tuple, list)) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
-    ):
-        raise ValueError(
-            f"Invalid value received for argument `{name}`. Expected a tuple of "
-            f"positive integers. Received: {name}={value!r}"
-        )
-    return tuple(value)
+    return check_shape(name, value, allow_empty=True)
 
 
 def _dense_stack(x, units, activation, prefix, kernel_regularizer=None):
@@ -69,11 +59,12 @@ def _check_noise(noise_rate, noise_stddev):
 
 def _corrupt(x, noise_rate, noise_stddev, seed):
     """The training-time corruption of a denoising autoencoder's input."""
+    seed = check_seed("seed", seed)
     if noise_rate:
         x = MaskingNoise(noise_rate, seed=seed, name="masking_noise")(x)
     if noise_stddev:
         # Its own seed: the same seed would tie its draws to the mask's.
-        gaussian_seed = None if seed is None else seed + 1
+        gaussian_seed = None if seed is None else (seed + 1) % SEED_LIMIT
         x = keras.layers.GaussianNoise(noise_stddev, seed=gaussian_seed, name="gaussian_noise")(x)
     return x
 
@@ -183,16 +174,17 @@ def _image_shape(input_shape, factor):
     """Checks an image shape whose height and width `factor` must divide."""
     input_shape = _as_shape("input_shape", input_shape)
     if len(input_shape) not in (2, 3):
-        raise ValueError(
-            "Invalid value received for argument `input_shape`. Expected an image "
-            f"shape (height, width) or (height, width, channels). Received: "
-            f"input_shape={input_shape!r}"
+        raise invalid_argument(
+            "input_shape",
+            "an image shape (height, width) or (height, width, channels)",
+            input_shape,
         )
     if input_shape[0] % factor or input_shape[1] % factor:
-        raise ValueError(
-            "Invalid value received for argument `input_shape`. Expected a height "
-            f"and width divisible by {factor} (2 ** len(filters), one halving per "
-            f"level of `filters`). Received: input_shape={input_shape!r}"
+        raise invalid_argument(
+            "input_shape",
+            f"a height and width divisible by {factor} (2 ** len(filters), one "
+            "halving per level of `filters`)",
+            input_shape,
         )
     return input_shape
 
@@ -259,12 +251,7 @@ def build_conv_autoencoder(
     >>> autoencoder = build_conv_autoencoder((28, 28), 32)
     >>> autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
     """
-    filters = _as_units("filters", filters)
-    if not filters:
-        raise ValueError(
-            "Invalid value received for argument `filters`. Expected a non-empty "
-            f"tuple of positive integers. Received: filters={filters!r}"
-        )
+    filters = check_shape("filters", filters)
     factor = 2 ** len(filters)  # each level halves the height and width
     input_shape = _image_shape(input_shape, factor)
     height, width, *rest = input_shape

