@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import to_numpy
+from keras.ops import convert_to_numpy as to_numpy
 
 from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise
 from keras_ae.models import (
@@ -384,12 +384,27 @@ def test_vae_rejects_invalid_reconstruction():
     )
 
 
-def test_vae_rejects_encoder_with_one_output(rng):
+@pytest.mark.parametrize("count", [1, 4])
+def test_vae_rejects_encoder_with_wrong_output_count(count):
     inputs = keras.Input((6,))
-    encoder = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    outputs = [keras.layers.Dense(2)(inputs) for _ in range(count)]
+    encoder = keras.Model(inputs, outputs[0] if count == 1 else outputs)
     decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6)])
-    vae = VariationalAutoencoder(encoder, decoder)
-    with pytest.raises(ValueError, match=r"must return two tensors \[z_mean, z_log_var\]"):
+    received = "1 tensor" if count == 1 else f"{count} tensors"
+    with pytest.raises(ValueError) as excinfo:
+        VariationalAutoencoder(encoder, decoder)
+    assert str(excinfo.value) == (
+        "The encoder of a `VariationalAutoencoder` must return two tensors "
+        "[z_mean, z_log_var] (or three, [z_mean, z_log_var, z], whose z is "
+        f"ignored). Received: {received}."
+    )
+
+
+def test_vae_rejects_subclassed_encoder_with_one_output_when_called(rng):
+    """An encoder without `outputs` (a subclassed layer) is checked at the first call."""
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6)])
+    vae = VariationalAutoencoder(keras.layers.Dense(2), decoder)
+    with pytest.raises(ValueError, match=r"Received: 1 tensor\.$"):
         vae(rng.uniform(size=(2, 6)).astype("float32"))
 
 
