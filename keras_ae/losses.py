@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_ae._dtypes import at_least_float32
+
 __all__ = ["HalfSquaredError", "half_squared_error"]
 
 
@@ -17,12 +19,17 @@ def half_squared_error(y_true, y_pred):
     `"mse"` the reconstruction term of a 28x28 image is 1/392 of this one,
     and the same `beta` then weighs 392 times as much against it.
 
+    The errors are summed in float32 (float64 if `y_pred` is float64): a
+    float16 or bfloat16 `y_pred`, the output of a model under a
+    mixed-precision policy, is cast first, as Keras's losses do, so that the
+    sum over the pixels cannot overflow.
+
     Args:
         y_true: tensor of shape `(batch, ...)`, the targets.
         y_pred: tensor of the same shape, the reconstructions.
 
     Returns:
-        A tensor of shape `(batch,)`.
+        A tensor of shape `(batch,)`, in float32 or wider.
 
     Example:
 
@@ -32,8 +39,7 @@ def half_squared_error(y_true, y_pred):
     >>> ops.convert_to_numpy(half_squared_error(x, x + 1.0)).tolist()
     [2.0, 2.0]
     """
-    y_true = ops.convert_to_tensor(y_true)
-    y_pred = ops.convert_to_tensor(y_pred)
+    y_pred = at_least_float32(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
     squared = ops.square(y_pred - y_true)
     axes = tuple(range(1, len(squared.shape)))

@@ -1,4 +1,5 @@
-"""Shared fixtures and the standard checks that every custom layer must pass."""
+"""Shared fixtures: the standard checks that every custom layer must pass,
+Keras's own layer-test harness, and mixed-precision dtype policies."""
 
 import os
 
@@ -10,52 +11,84 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
+
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
 
 
-def to_numpy(x):
-    return keras.ops.convert_to_numpy(x)
+@pytest.fixture
+def layer_checks(tmp_path):
+    """The project's checks every layer needs, as one function.
 
-
-def run_layer_checks(make_layer, input_data, tmp_path, *, expected_output_shape):
-    """The checks every layer needs, in one place.
-
+    `layer_checks(make_layer, input_data, expected_output_shape=...)`:
     `make_layer` builds a fresh layer; `input_data` is a NumPy array or a list
     of arrays. Checks: config round trip, symbolic output shape, eager call,
-    one `fit` step, and a `.keras` save/load with identical outputs.
+    one `fit` step, and a `.keras` save/load with identical outputs. Returns
+    the layer.
     """
-    layer = make_layer()
-    config = layer.get_config()
-    clone = layer.__class__.from_config(config)
-    assert clone.get_config() == config
 
-    inputs_list = input_data if isinstance(input_data, list) else [input_data]
-    symbolic = [keras.Input(shape=a.shape[1:], batch_size=None) for a in inputs_list]
-    call_arg = symbolic if isinstance(input_data, list) else symbolic[0]
-    symbolic_out = layer(call_arg)
-    assert tuple(symbolic_out.shape[1:]) == tuple(expected_output_shape)
+    def check(make_layer, input_data, *, expected_output_shape):
+        layer = make_layer()
+        config = layer.get_config()
+        clone = layer.__class__.from_config(config)
+        assert clone.get_config() == config
 
-    eager_out = to_numpy(layer(input_data))
-    assert eager_out.shape[1:] == tuple(expected_output_shape)
-    assert np.all(np.isfinite(eager_out))
+        inputs_list = input_data if isinstance(input_data, list) else [input_data]
+        symbolic = [keras.Input(shape=a.shape[1:], batch_size=None) for a in inputs_list]
+        call_arg = symbolic if isinstance(input_data, list) else symbolic[0]
+        symbolic_out = layer(call_arg)
+        assert tuple(symbolic_out.shape[1:]) == tuple(expected_output_shape)
 
-    head = keras.layers.Dense(1)
-    model = keras.Model(symbolic, head(keras.layers.Flatten()(symbolic_out)))
-    model.compile(optimizer="sgd", loss="mse")
-    targets = np.zeros((len(inputs_list[0]), 1), dtype="float32")
-    history = model.fit(input_data, targets, epochs=1, batch_size=len(targets), verbose=0)
-    assert np.isfinite(history.history["loss"][0])
+        eager_out = keras.ops.convert_to_numpy(layer(input_data))
+        assert eager_out.shape[1:] == tuple(expected_output_shape)
+        assert np.all(np.isfinite(eager_out))
 
-    path = tmp_path / "model.keras"
-    model.save(path)
-    reloaded = keras.saving.load_model(path)
-    np.testing.assert_allclose(
-        model.predict(input_data, verbose=0),
-        reloaded.predict(input_data, verbose=0),
-        rtol=1e-6,
-        atol=1e-6,
-    )
-    return layer
+        head = keras.layers.Dense(1)
+        model = keras.Model(symbolic, head(keras.layers.Flatten()(symbolic_out)))
+        model.compile(optimizer="sgd", loss="mse")
+        targets = np.zeros((len(inputs_list[0]), 1), dtype="float32")
+        history = model.fit(input_data, targets, epochs=1, batch_size=len(targets), verbose=0)
+        assert np.isfinite(history.history["loss"][0])
+
+        path = tmp_path / "model.keras"
+        model.save(path)
+        reloaded = keras.saving.load_model(path)
+        np.testing.assert_allclose(
+            model.predict(input_data, verbose=0),
+            reloaded.predict(input_data, verbose=0),
+            rtol=1e-6,
+            atol=1e-6,
+        )
+        return layer
+
+    return check
+
+
+@pytest.fixture
+def keras_layer_test():
+    """Keras's own layer-test harness, `keras.src.testing.TestCase.run_layer_test`.
+
+    The checks Keras's `*_test.py` files run on every built-in layer: weight,
+    seed-generator and loss counts, serialization, symbolic and eager calls,
+    a compiled training step and (except on PyTorch without a GPU) the
+    output dtypes under `mixed_float16`. A private Keras module: imported by
+    the tests only, never by the library.
+    """
+    from keras.src.testing import TestCase
+
+    case = TestCase(methodName="run_layer_test")
+    case.setUp()
+    yield case.run_layer_test
+    case.doCleanups()
+
+
+@pytest.fixture(params=MIXED_POLICIES)
+def mixed_policy(request):
+    """Sets a global mixed-precision dtype policy for one test, then restores it."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(request.param)
+    yield request.param
+    keras.config.set_dtype_policy(previous)

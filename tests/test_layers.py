@@ -1,17 +1,45 @@
 import keras
 import numpy as np
 import pytest
-from conftest import run_layer_checks, to_numpy
 from keras import ops
+from keras.ops import convert_to_numpy as to_numpy
 
 from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise, Sampling
 
 # --- MaskingNoise -----------------------------------------------------------
 
 
-def test_masking_noise_standard_checks(rng, tmp_path):
+def test_masking_noise_standard_checks(rng, layer_checks):
     x = rng.uniform(size=(8, 5)).astype("float32")
-    run_layer_checks(lambda: MaskingNoise(0.3, seed=1), x, tmp_path, expected_output_shape=(5,))
+    layer_checks(lambda: MaskingNoise(0.3, seed=1), x, expected_output_shape=(5,))
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 4, 3)])
+def test_masking_noise_keras_layer_test(shape, keras_layer_test):
+    keras_layer_test(
+        MaskingNoise,
+        {"rate": 0.5, "seed": 1},
+        input_shape=shape,
+        call_kwargs={"training": True},
+        expected_output_shape=shape,
+        expected_num_trainable_weights=0,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=1,
+        expected_num_losses=0,
+        supports_masking=True,
+    )
+
+
+def test_masking_noise_keras_layer_test_identity_at_inference(rng, keras_layer_test):
+    x = rng.uniform(size=(3, 4)).astype("float32")
+    keras_layer_test(
+        MaskingNoise,
+        {"rate": 0.5, "seed": 1},
+        input_data=x,
+        expected_output=x,
+        expected_output_shape=(3, 4),
+        expected_num_seed_generators=1,
+    )
 
 
 @pytest.mark.parametrize("rate", [0.1, 0.25, 0.5, 0.9])
@@ -97,16 +125,34 @@ def test_masking_noise_rejects_invalid_seed():
 # --- Sampling ---------------------------------------------------------------
 
 
-def test_sampling_standard_checks(rng, tmp_path):
+def test_sampling_standard_checks(rng, layer_checks):
     # A clipped log-variance of -60 makes the noise negligible (std 1e-13), so
     # the save/load check can compare outputs exactly.
     z_mean = rng.normal(size=(6, 3)).astype("float32")
     z_log_var = np.full((6, 3), -100.0, dtype="float32")
-    run_layer_checks(
+    layer_checks(
         lambda: Sampling(seed=0, log_var_range=(-60, 10)),
         [z_mean, z_log_var],
-        tmp_path,
         expected_output_shape=(3,),
+    )
+
+
+def test_sampling_keras_layer_test(rng, keras_layer_test):
+    # A tuple of inputs: TensorFlow's generator dataset in the harness's
+    # training step does not take a list. A log-variance of -100, clipped to
+    # -60, leaves z = z_mean up to 1e-13.
+    z_mean = rng.normal(size=(4, 3)).astype("float32")
+    z_log_var = np.full((4, 3), -100.0, dtype="float32")
+    keras_layer_test(
+        Sampling,
+        {"seed": 1, "log_var_range": (-60.0, 10.0)},
+        input_data=(z_mean, z_log_var),
+        expected_output=z_mean,
+        expected_output_shape=(4, 3),
+        expected_num_trainable_weights=0,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=1,
+        expected_num_losses=0,
     )
 
 
@@ -197,6 +243,21 @@ def tied_model(input_dim=6, units=3):
     encoder = keras.layers.Dense(units, activation="sigmoid", name="encoder_dense")
     decoder = DenseTranspose(encoder, activation="sigmoid", name="tied_decoder")
     return keras.Model(inputs, decoder(encoder(inputs))), encoder, decoder
+
+
+def test_dense_transpose_keras_layer_test(keras_layer_test):
+    dense = keras.layers.Dense(3)
+    dense.build((None, 5))
+    keras_layer_test(
+        DenseTranspose,
+        {"dense": dense, "activation": "sigmoid"},
+        input_shape=(4, 3),
+        expected_output_shape=(4, 5),
+        expected_num_trainable_weights=1,  # its bias; the kernel is the Dense layer's
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=0,
+        expected_num_losses=0,
+    )
 
 
 def test_dense_transpose_matches_numpy(rng):
@@ -293,9 +354,34 @@ def test_dense_transpose_rejects_wrong_input_width():
 # --- ContractiveDense -------------------------------------------------------
 
 
-def test_contractive_dense_standard_checks(rng, tmp_path):
+def test_contractive_dense_standard_checks(rng, layer_checks):
     x = rng.uniform(size=(8, 5)).astype("float32")
-    run_layer_checks(lambda: ContractiveDense(4, lam=0.5), x, tmp_path, expected_output_shape=(4,))
+    layer_checks(lambda: ContractiveDense(4, lam=0.5), x, expected_output_shape=(4,))
+
+
+@pytest.mark.parametrize("shape", [(4, 5), (4, 3, 5)])
+def test_contractive_dense_keras_layer_test(shape, keras_layer_test):
+    keras_layer_test(
+        ContractiveDense,
+        {"units": 2, "lam": 0.5},
+        input_shape=shape,
+        expected_output_shape=(*shape[:-1], 2),
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=0,
+        expected_num_losses=1,
+    )
+
+
+def test_contractive_dense_keras_layer_test_without_penalty(keras_layer_test):
+    keras_layer_test(
+        ContractiveDense,
+        {"units": 2, "lam": 0.0},
+        input_shape=(4, 5),
+        expected_output_shape=(4, 2),
+        expected_num_trainable_weights=2,
+        expected_num_losses=0,
+    )
 
 
 def finite_difference_jacobian_norm(layer, x, step=1e-3):

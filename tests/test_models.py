@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import to_numpy
+from keras.ops import convert_to_numpy as to_numpy
 
 from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise
 from keras_ae.models import (
@@ -384,12 +384,27 @@ def test_vae_rejects_invalid_reconstruction():
     )
 
 
-def test_vae_rejects_encoder_with_one_output(rng):
+@pytest.mark.parametrize("count", [1, 4])
+def test_vae_rejects_encoder_with_wrong_output_count(count):
     inputs = keras.Input((6,))
-    encoder = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    outputs = [keras.layers.Dense(2)(inputs) for _ in range(count)]
+    encoder = keras.Model(inputs, outputs[0] if count == 1 else outputs)
     decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6)])
-    vae = VariationalAutoencoder(encoder, decoder)
-    with pytest.raises(ValueError, match=r"must return two tensors \[z_mean, z_log_var\]"):
+    received = "1 tensor" if count == 1 else f"{count} tensors"
+    with pytest.raises(ValueError) as excinfo:
+        VariationalAutoencoder(encoder, decoder)
+    assert str(excinfo.value) == (
+        "The encoder of a `VariationalAutoencoder` must return two tensors "
+        "[z_mean, z_log_var] (or three, [z_mean, z_log_var, z], whose z is "
+        f"ignored). Received: {received}."
+    )
+
+
+def test_vae_rejects_subclassed_encoder_with_one_output_when_called(rng):
+    """An encoder without `outputs` (a subclassed layer) is checked at the first call."""
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6)])
+    vae = VariationalAutoencoder(keras.layers.Dense(2), decoder)
+    with pytest.raises(ValueError, match=r"z is ignored\). Received: 1 tensor\."):
         vae(rng.uniform(size=(2, 6)).astype("float32"))
 
 
@@ -490,3 +505,133 @@ def test_denoising_autoencoder_restores_masked_inputs_better_than_plain(rng):
         autoencoder.fit(x, x, epochs=30, batch_size=64, verbose=0)
         errors[rate] = float(np.mean((autoencoder.predict(masked, verbose=0) - x) ** 2))
     assert errors[0.3] < 0.75 * errors[0.0], errors
+
+
+# --- A keras.io-style VAE ------------------------------------------------------
+
+
+class KerasIOSampling(keras.layers.Layer):
+    """The keras.io example's own sampling layer, unchanged but for the seed."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(1337)
+
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        batch = keras.ops.shape(z_mean)[0]
+        dim = keras.ops.shape(z_mean)[1]
+        epsilon = keras.random.normal(shape=(batch, dim), seed=self.seed_generator)
+        return z_mean + keras.ops.exp(0.5 * z_log_var) * epsilon
+
+
+def keras_io_vae_parts():
+    """Encoder and decoder of keras.io's "Variational AutoEncoder" (fchollet), as written there."""
+    layers = keras.layers
+    latent_dim = 2
+
+    encoder_inputs = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(encoder_inputs)
+    x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(16, activation="relu")(x)
+    z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+    z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
+    z = KerasIOSampling()([z_mean, z_log_var])
+    encoder = keras.Model(encoder_inputs, [z_mean, z_log_var, z], name="encoder")
+
+    latent_inputs = keras.Input(shape=(latent_dim,))
+    x = layers.Dense(7 * 7 * 64, activation="relu")(latent_inputs)
+    x = layers.Reshape((7, 7, 64))(x)
+    x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)
+    x = layers.Conv2DTranspose(32, 3, activation="relu", strides=2, padding="same")(x)
+    decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
+    decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+    return encoder, decoder
+
+
+def test_vae_takes_the_keras_io_encoder_and_decoder_unchanged():
+    from keras_ae.datasets import load_mnist
+
+    (x_train, _), _ = load_mnist(n_train=16, n_test=10)
+    x = x_train[..., None]  # keras.io's images carry a channel axis
+    keras.utils.set_random_seed(0)
+    encoder, decoder = keras_io_vae_parts()
+    vae = VariationalAutoencoder(encoder, decoder, seed=0)
+    vae.compile(optimizer="adam")
+    before = [to_numpy(w).copy() for w in encoder.trainable_weights]
+    history = vae.fit(x, epochs=1, batch_size=16, verbose=0).history
+    assert all(np.isfinite(history[k][0]) for k in ("loss", "reconstruction_loss", "kl_loss"))
+    assert history["kl_loss"][0] > 0
+    after = [to_numpy(w) for w in encoder.trainable_weights]
+    assert all(not np.array_equal(b, a) for b, a in zip(before, after, strict=True))
+    # The encoder's own z is ignored: the loss uses the model's Sampling layer,
+    # so it is the same whatever the encoder's sampling layer draws.
+    z_mean, z_log_var = vae.encode_distribution(x)
+    assert z_mean.shape == z_log_var.shape == (16, 2)
+    np.testing.assert_allclose(vae.encode(x), z_mean)
+    assert vae.decode(z_mean).shape == (16, 28, 28, 1)
+
+
+def test_vae_ignores_the_encoder_z_and_uses_its_own_sample(rng):
+    """The loss of an encoder returning [z_mean, z_log_var, z] equals that of
+    the same encoder returning [z_mean, z_log_var]: the third output, here a
+    deliberately wrong z, plays no part."""
+    inputs = keras.Input((6,))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    z_mean = keras.layers.Dense(2)(hidden)
+    z_log_var = keras.layers.Dense(2)(hidden)
+    wrong_z = keras.layers.Lambda(lambda t: t * 0.0 + 100.0)(z_mean)
+    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6, activation="sigmoid")])
+    x = (rng.uniform(size=(8, 6)) > 0.5).astype("float32")
+    losses = []
+    for outputs in ([z_mean, z_log_var], [z_mean, z_log_var, wrong_z]):
+        vae = VariationalAutoencoder(keras.Model(inputs, outputs), decoder, seed=4)
+        vae.compile(optimizer="sgd")
+        losses.append(vae.evaluate(x, verbose=0, return_dict=True))
+    assert losses[0] == pytest.approx(losses[1], rel=1e-6)
+
+
+# --- Autoencoder.reconstruct ---------------------------------------------------
+
+
+@pytest.mark.parametrize("n, batch_size", [(10, 4), (8, 8), (3, 256)])
+def test_reconstruct_equals_the_model_call_across_batches(rng, n, batch_size):
+    autoencoder = build_dense_autoencoder((4, 5), 3, hidden_units=(8,), noise_rate=0.5, seed=0)
+    x = rng.uniform(size=(n, 4, 5)).astype("float32")
+    reconstructions = autoencoder.reconstruct(x, batch_size=batch_size)
+    assert isinstance(reconstructions, np.ndarray) and reconstructions.shape == (n, 4, 5)
+    # Inference: the masking noise is off, the values are those of the call.
+    np.testing.assert_allclose(reconstructions, to_numpy(autoencoder(x)), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        reconstructions,
+        to_numpy(autoencoder.decoder(autoencoder.encoder(x))),
+        rtol=1e-6,
+        atol=1e-7,
+    )
+    codes = autoencoder.encode(x, batch_size=batch_size)
+    np.testing.assert_allclose(
+        autoencoder.decode(codes, batch_size=batch_size), reconstructions, rtol=1e-6, atol=1e-7
+    )
+
+
+def test_reconstruct_logs_no_retracing_warning_on_fresh_models(rng, caplog, recwarn):
+    x = rng.uniform(size=(20, 6)).astype("float32")
+    with caplog.at_level("DEBUG"):
+        for _ in range(6):
+            autoencoder = build_dense_autoencoder(6, 2)
+            autoencoder.reconstruct(x, batch_size=8)
+            autoencoder.encode(x, batch_size=8)
+            autoencoder.decode(np.zeros((3, 2), "float32"))
+    messages = [r.getMessage() for r in caplog.records] + [str(w.message) for w in recwarn]
+    assert not [m for m in messages if "retracing" in m], messages
+
+
+def test_reconstruct_rejects_invalid_batch_size(rng):
+    autoencoder = build_dense_autoencoder(6, 2)
+    with pytest.raises(ValueError) as excinfo:
+        autoencoder.reconstruct(np.zeros((2, 6), "float32"), batch_size=0)
+    assert str(excinfo.value) == (
+        "Invalid value received for argument `batch_size`. Expected a positive integer. "
+        "Received: batch_size=0"
+    )

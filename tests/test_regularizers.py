@@ -1,7 +1,7 @@
 import keras
 import numpy as np
 import pytest
-from conftest import to_numpy
+from keras.ops import convert_to_numpy as to_numpy
 
 from keras_ae.regularizers import KLSparsity, kl_divergence_sparsity
 

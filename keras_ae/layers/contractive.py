@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_ae._dtypes import at_least_float32
 from keras_ae._validation import check_choice, check_positive_int, check_real
 
 __all__ = ["ContractiveDense"]
@@ -30,6 +31,11 @@ class ContractiveDense(keras.layers.Layer):
     `f'(z_j) = h_j (1 - h_j)`. The penalty is averaged over the examples of
     the batch, like a mean reconstruction loss, and is added in training and
     in evaluation alike.
+
+    Under a mixed-precision policy the output `h` is in the layer's compute
+    dtype (float16 or bfloat16) while the penalty is computed in float32
+    from the float32 kernel, so that its squares and sums neither overflow
+    nor round away.
 
     Args:
         units: positive int. Number of hidden units.
@@ -80,26 +86,37 @@ class ContractiveDense(keras.layers.Layer):
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
     def build(self, input_shape):
+        # Not autocast: the penalty reads the float32 kernel under a
+        # mixed-precision policy (as BatchNormalization reads its statistics);
+        # the forward pass casts it to the compute dtype itself.
         self.kernel = self.add_weight(
             name="kernel",
             shape=(input_shape[-1], self.units),
             initializer=self.kernel_initializer,
+            autocast=False,
         )
         self.bias = self.add_weight(
             name="bias", shape=(self.units,), initializer=self.bias_initializer
         )
 
     def contractive_penalty(self, inputs):
-        """Returns `||J_h(x)||_F^2` for each example, a tensor of shape `(batch,)`."""
+        """Returns `||J_h(x)||_F^2` for each example, a tensor of shape `(batch,)`.
+
+        The values are in float32 whatever the layer's compute dtype (float64
+        under a float64 policy).
+        """
         return self._jacobian_norm(*self._forward(inputs))
 
     def _forward(self, inputs):
-        z = ops.matmul(inputs, self.kernel) + self.bias
+        inputs = ops.cast(inputs, self.compute_dtype)
+        z = ops.matmul(inputs, ops.cast(self.kernel, self.compute_dtype)) + self.bias
         return z, keras.activations.get(self.activation)(z)
 
     def _jacobian_norm(self, z, h):
+        z, h = at_least_float32(z), at_least_float32(h)
         derivative = _ACTIVATION_DERIVATIVES[self.activation](z, h)
-        column_norms = ops.sum(ops.square(self.kernel), axis=0)
+        kernel = ops.cast(self.kernel, h.dtype)
+        column_norms = ops.sum(ops.square(kernel), axis=0)
         return ops.sum(ops.square(derivative) * column_norms, axis=-1)
 
     def call(self, inputs):

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_ae._dtypes import at_least_float32
 from keras_ae._validation import check_seed, invalid_argument, is_real
 
 __all__ = ["Sampling"]
@@ -18,6 +19,10 @@ class Sampling(keras.layers.Layer):
     `z_log_var` and gradients flow back into the encoder. The layer samples
     in training and at inference alike (use `z_mean` directly for a
     deterministic code).
+
+    Under a mixed-precision policy the noise is drawn and the sample is
+    computed in float32 (so that `exp` and the noise keep their range and
+    precision), then cast to the layer's compute dtype.
 
     Args:
         log_var_range: tuple `(low, high)` or None. If given, `z_log_var` is
@@ -72,13 +77,14 @@ class Sampling(keras.layers.Layer):
                 "`Sampling` expects a list of two tensors [z_mean, z_log_var]. "
                 f"Received: inputs={inputs!r}"
             )
-        z_mean, z_log_var = inputs
+        z_mean, z_log_var = at_least_float32(inputs[0]), at_least_float32(inputs[1])
+        z_log_var = ops.cast(z_log_var, z_mean.dtype)
         if self.log_var_range is not None:
             z_log_var = ops.clip(z_log_var, *self.log_var_range)
         epsilon = keras.random.normal(
             ops.shape(z_mean), dtype=z_mean.dtype, seed=self.seed_generator
         )
-        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        return ops.cast(z_mean + ops.exp(0.5 * z_log_var) * epsilon, self.compute_dtype)
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]

@@ -47,6 +47,11 @@ class DenseTranspose(keras.layers.Layer):
     one functional model, or across the encoder and decoder of a
     `keras_ae.models.Autoencoder`).
 
+    Under a mixed-precision policy the layer computes in its own compute
+    dtype (float16 or bfloat16) with a cast copy of the float32 kernel; give
+    it `dtype="float32"` to compute a model's output in float32, as Keras
+    recommends for the last layer.
+
     Args:
         dense: the `keras.layers.Dense` or `ContractiveDense` layer to tie
             to.
@@ -134,7 +139,11 @@ class DenseTranspose(keras.layers.Layer):
             self.bias = None
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, ops.transpose(self.dense.kernel))
+        # Cast explicitly: the tied layer may keep its kernel out of Keras's
+        # autocasting (`ContractiveDense` does, to compute its penalty in
+        # float32), and its dtype policy may differ from this layer's.
+        kernel = ops.cast(self.dense.kernel, self.compute_dtype)
+        outputs = ops.matmul(inputs, ops.transpose(kernel))
         if self.bias is not None:
             outputs = outputs + self.bias
         return self.activation(outputs)

@@ -1,8 +1,10 @@
 """The `Autoencoder` model: an encoder and a decoder, trained to reproduce the input."""
 
 import keras
+import numpy as np
+from keras import ops
 
-from keras_ae._validation import invalid_argument
+from keras_ae._validation import check_positive_int, invalid_argument
 from keras_ae.layers import DenseTranspose
 
 __all__ = ["Autoencoder"]
@@ -26,7 +28,30 @@ class EncoderDecoderModel(keras.Model):
 
     def decode(self, codes, *, batch_size=256):
         """Maps codes to outputs with the decoder, returns a NumPy array."""
-        return self.decoder.predict(codes, batch_size=batch_size, verbose=0)
+        return self._in_batches(self.decoder, codes, batch_size)
+
+    @staticmethod
+    def _in_batches(function, x, batch_size):
+        """Calls `function(batch, training=False)` on `x` batch by batch.
+
+        A plain call, not `predict`: `predict` traces a function per model,
+        and calling it on many fresh models makes TensorFlow warn about
+        retracing. Returns a NumPy array, or a list of them if `function`
+        returns several tensors.
+        """
+        batch_size = check_positive_int("batch_size", batch_size)
+        if not isinstance(x, np.ndarray):
+            x = ops.convert_to_numpy(x)
+        batches = []
+        for start in range(0, len(x), batch_size):
+            outputs = function(x[start : start + batch_size], training=False)
+            if isinstance(outputs, (list, tuple)):
+                batches.append([ops.convert_to_numpy(o) for o in outputs])
+            else:
+                batches.append(ops.convert_to_numpy(outputs))
+        if batches and isinstance(batches[0], list):
+            return [np.concatenate(parts) for parts in zip(*batches, strict=True)]
+        return np.concatenate(batches)
 
     def get_config(self):
         base_config = super().get_config()
@@ -97,4 +122,35 @@ class Autoencoder(EncoderDecoderModel):
 
     def encode(self, x, *, batch_size=256):
         """Maps inputs to codes with the encoder, returns a NumPy array."""
-        return self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        return self._in_batches(self.encoder, x, batch_size)
+
+    def reconstruct(self, x, *, batch_size=256):
+        """Returns `decoder(encoder(x))` at inference, as a NumPy array.
+
+        Runs the encoder and the decoder on `batch_size` examples at a time,
+        so memory stays bounded for large `x`; the values are those of
+        `model(x)` (corruption layers such as `MaskingNoise` are inactive).
+        Unlike `predict`, it traces no function, so calling it on many
+        freshly built models logs no retracing warning.
+
+        Args:
+            x: array of inputs, of shape `(n, ...)`.
+            batch_size: positive int. Examples per batch. Defaults to `256`.
+
+        Returns:
+            A NumPy array of shape `(n, ...)`: the reconstructions.
+
+        Example:
+
+        >>> import numpy as np
+        >>> from keras_ae.models import build_dense_autoencoder
+        >>> autoencoder = build_dense_autoencoder(784, 32)
+        >>> x = np.random.default_rng(0).uniform(size=(10, 784))
+        >>> autoencoder.reconstruct(x, batch_size=4).shape
+        (10, 784)
+        """
+
+        def forward(batch, training=False):
+            return self.decoder(self.encoder(batch, training=training), training=training)
+
+        return self._in_batches(forward, x, batch_size)

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ae._dtypes import at_least_float32
 from keras_ae._validation import check_choice, check_positive_int, check_real, check_seed
 from keras_ae.layers import Sampling
 from keras_ae.models.autoencoder import EncoderDecoderModel
@@ -11,14 +12,22 @@ from keras_ae.models.autoencoder import EncoderDecoderModel
 __all__ = ["VariationalAutoencoder"]
 
 
-def _latent_statistics(encoder_outputs):
-    if not isinstance(encoder_outputs, (list, tuple)) or len(encoder_outputs) != 2:
+def _check_output_count(count):
+    if count not in (2, 3):
+        received = "1 tensor" if count == 1 else f"{count} tensors"
         raise ValueError(
             "The encoder of a `VariationalAutoencoder` must return two tensors "
-            "[z_mean, z_log_var]. Received: "
-            f"{type(encoder_outputs).__name__} output."
+            "[z_mean, z_log_var] (or three, [z_mean, z_log_var, z], whose z is "
+            f"ignored). Received: {received}."
         )
-    return encoder_outputs
+
+
+def _latent_statistics(encoder_outputs):
+    """Returns `(z_mean, z_log_var)` of an encoder's outputs, ignoring a third `z`."""
+    if not isinstance(encoder_outputs, (list, tuple)):
+        _check_output_count(1)
+    _check_output_count(len(encoder_outputs))
+    return encoder_outputs[0], encoder_outputs[1]
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")
@@ -48,8 +57,23 @@ class VariationalAutoencoder(EncoderDecoderModel):
     VAE copies that VAE's `beta` too (set `vae.beta` again afterwards to keep
     your own).
 
+    The encoder may also return `[z_mean, z_log_var, z]`, the encoders of the
+    keras.io example and of *Deep Learning with Python*, which end with their
+    own sampling layer; their `z` is ignored. The model always draws `z`
+    itself, with its own `Sampling` layer, from the `z_mean` and `z_log_var`
+    that enter the KL term, so that the reconstruction and the KL term of
+    the ELBO refer to one and the same sample of `q(z | x)` and the model's
+    `seed` and `log_var_range` apply to it. Any other number of outputs is
+    refused, with the number received in the message.
+
+    Under a mixed-precision policy the layers compute in float16 or
+    bfloat16, while both loss terms are computed in float32 from the
+    encoder's and decoder's outputs (cast first, as Keras's losses do), so
+    that a saturated sigmoid output gives a finite binary cross-entropy.
+
     Args:
-        encoder: a Keras model returning `[z_mean, z_log_var]`.
+        encoder: a Keras model returning `[z_mean, z_log_var]` (or
+            `[z_mean, z_log_var, z]`, see above).
         decoder: a Keras model mapping `z` to the reconstruction (with a
             sigmoid output for `reconstruction="bce"`).
         beta: float >= 0. Weight of the KL term. Defaults to `1.0`.
@@ -85,6 +109,8 @@ class VariationalAutoencoder(EncoderDecoderModel):
         **kwargs,
     ):
         super().__init__(encoder, decoder, **kwargs)
+        if getattr(encoder, "outputs", None) is not None:
+            _check_output_count(len(encoder.outputs))
         beta = check_real("beta", beta, low=0.0)
         self.reconstruction = check_choice("reconstruction", reconstruction, ("bce", "mse"))
         self.seed = check_seed("seed", seed)
@@ -138,14 +164,20 @@ class VariationalAutoencoder(EncoderDecoderModel):
             self.optimizer.build(self.trainable_variables)
 
     def kl_divergence(self, z_mean, z_log_var):
-        """Closed-form `KL(N(z_mean, exp(z_log_var)) || N(0, I))` per example."""
-        z_mean = ops.convert_to_tensor(z_mean)
-        z_log_var = ops.convert_to_tensor(z_log_var)
+        """Closed-form `KL(N(z_mean, exp(z_log_var)) || N(0, I))` per example.
+
+        Computed in float32 (or float64 for float64 inputs).
+        """
+        z_mean = at_least_float32(z_mean)
+        z_log_var = ops.cast(at_least_float32(z_log_var), z_mean.dtype)
         return -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
 
     def reconstruction_error(self, x, reconstruction):
-        """Reconstruction loss per example, summed over input components."""
-        reconstruction = ops.convert_to_tensor(reconstruction)
+        """Reconstruction loss per example, summed over input components.
+
+        Computed in float32 (or float64 for a float64 `reconstruction`).
+        """
+        reconstruction = at_least_float32(reconstruction)
         x = ops.cast(x, reconstruction.dtype)
         if self.reconstruction == "bce":
             per_component = ops.binary_crossentropy(x, reconstruction)
@@ -167,7 +199,7 @@ class VariationalAutoencoder(EncoderDecoderModel):
         kl_loss = ops.mean(self.kl_divergence(z_mean, z_log_var))
         total = reconstruction_loss + ops.cast(self.beta_variable, kl_loss.dtype) * kl_loss
         # Python's sum: `ops.sum` of a list of tensors fails under JAX tracing.
-        extra = [ops.sum(loss) for loss in self.losses]
+        extra = [ops.cast(ops.sum(loss), total.dtype) for loss in self.losses]
         if extra:
             total = total + sum(extra)
         self.reconstruction_loss_tracker.update_state(reconstruction_loss)
@@ -180,13 +212,13 @@ class VariationalAutoencoder(EncoderDecoderModel):
 
     def encode(self, x, *, batch_size=256):
         """Returns the posterior means `z_mean` of `x` as a NumPy array."""
-        z_mean, _ = self.encoder.predict(x, batch_size=batch_size, verbose=0)
+        z_mean, _ = self.encode_distribution(x, batch_size=batch_size)
         return z_mean
 
     def encode_distribution(self, x, *, batch_size=256):
         """Returns `(z_mean, z_log_var)` of `q(z | x)` as NumPy arrays."""
-        z_mean, z_log_var = self.encoder.predict(x, batch_size=batch_size, verbose=0)
-        return z_mean, z_log_var
+        outputs = self._in_batches(self.encoder, x, batch_size)
+        return _latent_statistics(outputs)
 
     def generate(self, n, *, seed=None, batch_size=256):
         """Decodes `n` codes drawn from the prior N(0, I); returns a NumPy array."""
