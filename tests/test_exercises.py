@@ -178,6 +178,26 @@ def test_every_graded_part_has_an_answer_visible_and_hidden_tests_and_points(nam
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_stubs_say_which_part_is_unanswered_and_what_to_write(name):
+    cells = exercises._read(exercises.RELEASE / name / f"{name}.ipynb")["cells"]
+    part, stubs = None, 0
+    for cell in reversed(cells):
+        source = exercises._source(cell)
+        found = re.match(r"# Check (Part \d+)", source)
+        part = found.group(1) if found else part
+        if not exercises._is_solution(cell):
+            continue
+        for stub in re.findall(r"raise NotImplementedError\((.*)\)", source):
+            stubs += 1
+            assert re.fullmatch(
+                rf'"{part} is not answered yet: (write the body of \w+|set \w+.*) here, '
+                r'in place of this line\."',
+                stub,
+            ), f"{name}, solution cell before the Check of {part}: {stub}"
+    assert stubs >= 4, f"{name}: {stubs} stubs"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_points_shown_to_students_are_those_of_the_test_cells(name):
     (notebook_name,) = exercises.notebook_names(name)
     notebook = json.loads((exercises.SOURCE / name / notebook_name).read_text())
