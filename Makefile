@@ -1,6 +1,7 @@
 # keras-ae: one command to run the course, one to run every check.
 #   make lab        launch the course in JupyterLab (creates .venv on first use)
-#   make test       lint, library tests on TensorFlow, JAX and PyTorch, notebooks (quick mode)
+#   make test       lint, library tests on TensorFlow, JAX and PyTorch, doctests, the built
+#                   wheel in a clean venv, notebooks (quick mode)
 #   make notebooks  re-run every lecture notebook in full mode and store its outputs
 
 PYTHON ?= python3
@@ -15,7 +16,12 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONHASHSEED ?= 0
 
-.PHONY: install lab test lint test-library test-notebooks notebooks
+# The built wheel is installed with this backend only (the lightest to download).
+WHEEL_BACKEND ?= jax
+WHEEL_BACKEND_REQUIREMENT ?= jax[cpu]>=0.10
+WHEEL_DIR ?= $(or $(TMPDIR),/tmp)/keras-ae-wheel-test
+
+.PHONY: install lab test lint test-library test-doctests test-wheel test-notebooks notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +50,25 @@ test-notebooks: $(STAMP)
 			-p no:cacheprovider -q course/*.ipynb; \
 	else echo "== no lecture notebooks yet"; fi
 
-test: lint test-library test-notebooks
+# The `Example:` sections of the library's docstrings, once (not per backend).
+test-doctests: $(STAMP)
+	@echo "== doctests of keras_ae"
+	KERAS_BACKEND=jax $(BIN)/python -m pytest --doctest-modules keras_ae -q -p no:cacheprovider
+
+# Build the wheel, install it (not the checkout) in a fresh virtual environment
+# with dependencies from PyPI, and run a smoke test from outside the repository.
+test-wheel: $(STAMP)
+	@echo "== the built wheel in a clean virtual environment ($(WHEEL_BACKEND))"
+	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
+	$(BIN)/python -m pip wheel --quiet --no-deps . -w $(WHEEL_DIR)/dist
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		"$$(ls $(WHEEL_DIR)/dist/keras_ae-*.whl)[mnist]" "$(WHEEL_BACKEND_REQUIREMENT)"
+	cp tests/wheel/smoke.py README.md $(WHEEL_DIR)/
+	cd $(WHEEL_DIR) && env -u PYTHONPATH KERAS_BACKEND=$(WHEEL_BACKEND) venv/bin/python smoke.py README.md
+	rm -rf $(WHEEL_DIR)
+
+test: lint test-library test-doctests test-wheel test-notebooks
 
 notebooks: $(STAMP)
 	KERAS_BACKEND=tensorflow $(BIN)/python tools/build_notebooks.py
