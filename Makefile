@@ -2,8 +2,9 @@
 #   make lab        launch the course in JupyterLab on your workspace, workspace/
 #                   (creates .venv and the workspace on first use)
 #   make update-course  bring new and changed lectures and exercises into workspace/
-#   make test       lint, library tests on TensorFlow, JAX and PyTorch, notebooks (quick mode),
-#                   the student's path in a real browser (test-lab)
+#   make test       lint, library tests on TensorFlow, JAX and PyTorch, doctests, the built
+#                   wheel in a clean venv, notebooks (quick mode), the student's path in a
+#                   real browser (test-lab)
 #   make notebooks  re-run every lecture notebook in full mode and store its outputs
 
 PYTHON ?= python3
@@ -16,7 +17,13 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
 export PYTHONHASHSEED ?= 0
 
-.PHONY: install lab update-course test lint test-library test-notebooks test-lab notebooks
+# The built wheel is installed with this backend only (the lightest to download).
+WHEEL_BACKEND ?= jax
+WHEEL_BACKEND_REQUIREMENT ?= jax[cpu]>=0.10
+WHEEL_DIR ?= $(or $(TMPDIR),/tmp)/keras-ae-wheel-test
+
+.PHONY: install lab update-course test lint test-library test-doctests test-wheel test-notebooks \
+	test-lab notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,7 +63,27 @@ test-lab: $(STAMP)
 	env -u TF_CPP_MIN_LOG_LEVEL -u TF_ENABLE_ONEDNN_OPTS KERAS_BACKEND=tensorflow KERAS_AE_LAB_TEST=1 \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_lab_browser.py
 
-test: lint test-library test-notebooks test-lab
+
+# The `Example:` sections of the library's docstrings, once (not per backend).
+test-doctests: $(STAMP)
+	@echo "== doctests of keras_ae"
+	KERAS_BACKEND=jax $(BIN)/python -m pytest --doctest-modules keras_ae -q -p no:cacheprovider
+
+# Build the wheel, install it (not the checkout) in a fresh virtual environment
+# with dependencies from PyPI, and run a smoke test from outside the repository.
+test-wheel: $(STAMP)
+	@echo "== the built wheel in a clean virtual environment ($(WHEEL_BACKEND))"
+	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
+	$(BIN)/python -m pip wheel --quiet --no-deps . -w $(WHEEL_DIR)/dist
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		$(WHEEL_DIR)/dist/keras_ae-*.whl "mlxtend>=0.23" "$(WHEEL_BACKEND_REQUIREMENT)"
+	$(WHEEL_DIR)/venv/bin/python -m pip show --quiet keras-ae
+	cp tests/wheel/smoke.py README.md $(WHEEL_DIR)/
+	cd $(WHEEL_DIR) && env -u PYTHONPATH KERAS_BACKEND=$(WHEEL_BACKEND) venv/bin/python smoke.py README.md
+	rm -rf $(WHEEL_DIR)
+
+test: lint test-library test-doctests test-wheel test-notebooks test-lab
 
 notebooks: $(STAMP)
 	KERAS_BACKEND=tensorflow $(BIN)/python tools/build_notebooks.py

@@ -320,7 +320,7 @@ def main(argv=None):
     readme_text = args.readme.read_text()
     replace_block(readme_text, "")  # fail now, not after the run, if the markers are missing
 
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     load_before = os.getloadavg()
     sampler = LoadSampler()
     sampler.start()

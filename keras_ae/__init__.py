@@ -9,20 +9,31 @@ Modules:
     datasets: offline shapes, MNIST and digits loaders.
     evaluation: PCA baseline, reconstruction errors, probes, metrics.
     plotting: figures of filters, reconstructions, latent spaces.
+
+`evaluation` and `plotting` are imported on first use (`keras_ae.plotting`
+or `from keras_ae import plotting`), so that `import keras_ae` does not load
+scikit-learn, SciPy's statistics or matplotlib for a model that needs none.
 """
 
-from keras_ae import (
-    datasets,
-    evaluation,
-    layers,
-    losses,
-    models,
-    plotting,
-    regularizers,
-    training,
-)
+import importlib
 
+from keras_ae import datasets, layers, losses, models, regularizers, training
+
+# The one place the version is written; pyproject.toml reads it from here.
 __version__ = "0.1.0"
+
+_LAZY_SUBMODULES = ("evaluation", "plotting")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"keras_ae.{name}")
+    raise AttributeError(f"module 'keras_ae' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY_SUBMODULES})
+
 
 __all__ = [
     "datasets",

@@ -43,7 +43,7 @@ def kl_divergence_sparsity(rho, rho_hat):
     >>> import numpy as np
     >>> from keras import ops
     >>> values = kl_divergence_sparsity(0.05, np.array([0.05, 0.5]))
-    >>> np.round(ops.convert_to_numpy(values), 4).tolist()
+    >>> [round(float(v), 4) for v in ops.convert_to_numpy(values)]
     [0.0, 0.4946]
 
     References:

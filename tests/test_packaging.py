@@ -1,8 +1,10 @@
 """The project's set-up files agree with each other."""
 
+import os
 import pathlib
 import re
-
+import subprocess
+import sys
 import tomllib
 
 import keras_ae
@@ -43,8 +45,69 @@ def test_environment_yml_python_matches_requires_python():
     assert tuple(map(int, version)) >= tuple(map(int, minimum))
 
 
-def test_version_agrees():
-    assert keras_ae.__version__ == pyproject()["project"]["version"]
+def test_version_is_written_once_in_the_package():
+    config = pyproject()
+    assert "version" not in config["project"]
+    assert "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "keras_ae.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", keras_ae.__version__)
+
+
+def test_license_file_is_the_declared_license():
+    config = pyproject()["project"]
+    assert config["license"] == "Apache-2.0"
+    assert config["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text()
+    assert text.split()[:4] == ["Apache", "License", "Version", "2.0,"]
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert len(text.splitlines()) == 202
+
+
+def test_requires_python_matches_the_ruff_target():
+    config = pyproject()
+    minimum = re.fullmatch(r">=3\.(\d+)", config["project"]["requires-python"]).group(1)
+    assert config["tool"]["ruff"]["target-version"] == f"py3{minimum}"
+    assert sys.version_info >= (3, int(minimum))
+
+
+def run_python(code):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.split()
+
+
+def test_import_keras_ae_loads_neither_plotting_nor_evaluation():
+    # Keras 3 itself imports matplotlib.pyplot and parts of scikit-learn when
+    # they are installed, so what is checked is what `import keras_ae` adds.
+    added = run_python(
+        "import sys, keras; before = set(sys.modules); import keras_ae; "
+        "print(*sorted(set(sys.modules) - before))"
+    )
+    assert "keras_ae.models" in added
+    heavy = ("matplotlib", "sklearn", "scipy", "keras_ae.plotting", "keras_ae.evaluation")
+    assert [name for name in added if name.startswith(heavy)] == []
+
+
+def test_import_keras_ae_works_without_matplotlib_and_scikit_learn():
+    out = run_python(
+        "import sys; sys.modules['matplotlib'] = sys.modules['sklearn'] = None\n"
+        "import keras_ae\n"
+        "print(keras_ae.models.Autoencoder.__name__)\n"
+        "try:\n    keras_ae.plotting\nexcept ImportError:\n    print('lazy')"
+    )
+    assert out == ["Autoencoder", "lazy"]
+
+
+def test_lazy_submodules_load_on_first_use():
+    out = run_python(
+        "import keras_ae; from keras_ae import evaluation; "
+        "print(keras_ae.plotting.plot_filters.__module__, evaluation.gaussian_kl.__module__, "
+        "'plotting' in dir(keras_ae))"
+    )
+    assert out == ["keras_ae.plotting.images", "keras_ae.evaluation.errors", "True"]
 
 
 def test_ci_runs_the_readme_test_command():
