@@ -150,7 +150,7 @@ class AutoregressiveModel(keras.Model):
             rows = free[:, i]
             if not rows.any():
                 continue
-            logits = ops.convert_to_numpy(self.network(x, training=False)).reshape(n, -1)
+            logits = ops.convert_to_numpy(self.network.predict_on_batch(x)).reshape(n, -1)
             p = 1.0 / (1.0 + np.exp(-logits[:, i].astype("float64")))
             draws = (rng.uniform(size=n) < p).astype("float32")
             flat[rows, i] = draws[rows]

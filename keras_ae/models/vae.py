@@ -279,8 +279,14 @@ class VariationalAutoencoder(_EncoderDecoderModel):
             # log p(z) - log q(z | x); the 2 pi terms cancel.
             log_prior_ratio = np.sum(-0.5 * z**2 + 0.5 * eps**2 + 0.5 * z_log_var, axis=-1)
             flat_z = z.reshape(-1, z.shape[-1]).astype(keras.backend.floatx())
-            x_hat = self.decode(flat_z, batch_size=batch_size).astype("float64")
-            x_hat = x_hat.reshape(k, len(x), d)
+            # Direct calls: `predict` would be retraced for every new chunk size.
+            x_hat = np.concatenate(
+                [
+                    ops.convert_to_numpy(self.decoder(flat_z[i : i + batch_size], training=False))
+                    for i in range(0, len(flat_z), batch_size)
+                ]
+            )
+            x_hat = x_hat.astype("float64").reshape(k, len(x), d)
             if self.reconstruction == "bce":
                 p = np.clip(x_hat, eps_clip, 1.0 - eps_clip)
                 log_px_z = np.sum(x_flat * np.log(p) + (1 - x_flat) * np.log1p(-p), axis=-1)
