@@ -164,3 +164,40 @@ def check_same_length(name_a, a, name_b, b):
             f"Arguments `{name_a}` and `{name_b}` must have the same number of "
             f"samples. Received: len({name_a})={len(a)}, len({name_b})={len(b)}"
         )
+
+
+def check_odd_positive_int(name, value):
+    """Returns `int(value)` if it is an odd integer >= 1, else raises ValueError."""
+    if not is_int(value) or value < 1 or value % 2 == 0:
+        raise invalid_argument(name, "an odd positive integer", value)
+    return int(value)
+
+
+def check_binary_matrix(name, value):
+    """Returns `value` as a float32 NumPy matrix if it is a 2-D array of 0s and 1s."""
+    try:
+        array = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.ndim != 2 or array.size == 0 or not np.isin(array, (0, 1)).all():
+        shown = value if array is None or array.size <= 16 else f"array of shape {array.shape}"
+        raise invalid_argument(name, "a non-empty 2-D array of 0s and 1s", shown)
+    return array.astype("float32")
+
+
+def check_permutation(name, value, n):
+    """Returns `value` as an int64 NumPy vector if it is a permutation of `range(n)`."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        array = None
+    ok = (
+        array is not None
+        and array.shape == (n,)
+        and np.issubdtype(array.dtype, np.integer)
+        and np.array_equal(np.sort(array), np.arange(n))
+    )
+    if not ok:
+        shown = value if array is None or array.size <= 16 else f"array of shape {array.shape}"
+        raise invalid_argument(name, f"a permutation of range({n})", shown)
+    return array.astype("int64")

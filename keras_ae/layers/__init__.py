@@ -1,8 +1,16 @@
-"""Layers for autoencoders: corruption, sampling, tied and contractive layers."""
+"""Layers for autoencoders: corruption, sampling, tied, contractive and masked layers."""
 
 from keras_ae.layers.contractive import ContractiveDense
+from keras_ae.layers.masked import MaskedConv2D, MaskedDense
 from keras_ae.layers.noise import MaskingNoise
 from keras_ae.layers.sampling import Sampling
 from keras_ae.layers.tied import DenseTranspose
 
-__all__ = ["ContractiveDense", "DenseTranspose", "MaskingNoise", "Sampling"]
+__all__ = [
+    "ContractiveDense",
+    "DenseTranspose",
+    "MaskedConv2D",
+    "MaskedDense",
+    "MaskingNoise",
+    "Sampling",
+]
