@@ -13,11 +13,14 @@ import numpy as np
 from keras import ops
 
 from keras_ae._validation import (
+    check_int,
     check_odd_positive_int,
     check_permutation,
     check_positive_int,
     check_seed,
+    check_shape,
     invalid_argument,
+    is_int,
 )
 from keras_ae.layers.masked import MaskedConv2D, MaskedDense
 
@@ -255,19 +258,6 @@ def made_masks(ordering, hidden_units, *, seed=None):
     return masks, degrees
 
 
-def _as_units(name, value):
-    if (
-        not isinstance(value, (tuple, list))
-        or not value
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
-    ):
-        raise ValueError(
-            f"Invalid value received for argument `{name}`. Expected a non-empty tuple "
-            f"of positive integers. Received: {name}={value!r}"
-        )
-    return tuple(value)
-
-
 def build_made(
     input_dim,
     hidden_units,
@@ -317,13 +307,8 @@ def build_made(
         Germain, Gregor, Murray and Larochelle, "MADE: Masked Autoencoder for
         Distribution Estimation", ICML 2015.
     """
-    input_dim = check_positive_int("input_dim", input_dim)
-    if input_dim < 2:
-        raise ValueError(
-            "Invalid value received for argument `input_dim`. Expected an integer "
-            f">= 2. Received: input_dim={input_dim!r}"
-        )
-    hidden_units = _as_units("hidden_units", hidden_units)
+    input_dim = check_int("input_dim", input_dim, low=2)
+    hidden_units = check_shape("hidden_units", hidden_units)
     seed = check_seed("seed", seed)
     ordering = (
         np.arange(input_dim)
@@ -405,15 +390,12 @@ def build_pixelcnn(
         Networks", ICML 2016.
     """
     if (
-        not isinstance(input_shape, (tuple, list))
+        not isinstance(input_shape, tuple | list)
         or len(input_shape) != 3
         or input_shape[-1] != 1
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in input_shape)
+        or not all(is_int(v) and v > 0 for v in input_shape)
     ):
-        raise ValueError(
-            "Invalid value received for argument `input_shape`. Expected a tuple "
-            f"(height, width, 1). Received: input_shape={input_shape!r}"
-        )
+        raise invalid_argument("input_shape", "a tuple (height, width, 1)", input_shape)
     filters = check_positive_int("filters", filters)
     n_layers = check_positive_int("n_layers", n_layers)
     first_kernel_size = check_odd_positive_int("first_kernel_size", first_kernel_size)
