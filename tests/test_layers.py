@@ -31,13 +31,13 @@ def test_masking_noise_keras_layer_test(shape, keras_layer_test):
 
 
 def test_masking_noise_keras_layer_test_identity_at_inference(rng, keras_layer_test):
-    x = rng.uniform(size=(3, 4)).astype("float32")
+    # Backend tensors: the harness compares the types of output and expectation.
+    x = ops.convert_to_tensor(rng.uniform(size=(3, 4)).astype("float32"))
     keras_layer_test(
         MaskingNoise,
         {"rate": 0.5, "seed": 1},
         input_data=x,
         expected_output=x,
-        expected_output_shape=(3, 4),
         expected_num_seed_generators=1,
     )
 
@@ -141,14 +141,13 @@ def test_sampling_keras_layer_test(rng, keras_layer_test):
     # A tuple of inputs: TensorFlow's generator dataset in the harness's
     # training step does not take a list. A log-variance of -100, clipped to
     # -60, leaves z = z_mean up to 1e-13.
-    z_mean = rng.normal(size=(4, 3)).astype("float32")
-    z_log_var = np.full((4, 3), -100.0, dtype="float32")
+    z_mean = ops.convert_to_tensor(rng.normal(size=(4, 3)).astype("float32"))
+    z_log_var = ops.convert_to_tensor(np.full((4, 3), -100.0, dtype="float32"))
     keras_layer_test(
         Sampling,
         {"seed": 1, "log_var_range": (-60.0, 10.0)},
         input_data=(z_mean, z_log_var),
         expected_output=z_mean,
-        expected_output_shape=(4, 3),
         expected_num_trainable_weights=0,
         expected_num_non_trainable_weights=0,
         expected_num_seed_generators=1,
