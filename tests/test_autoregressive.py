@@ -5,8 +5,7 @@ import itertools
 import keras
 import numpy as np
 import pytest
-from conftest import run_layer_checks, to_numpy
-from keras.src.testing import TestCase
+from keras.ops import convert_to_numpy as to_numpy
 
 from keras_ae.layers import MaskedConv2D, MaskedDense
 from keras_ae.layers.masked import pixelcnn_mask
@@ -45,53 +44,52 @@ def assert_autoregressive(dep, ordering):
 # --- Keras's layer harness ------------------------------------------------------------
 
 
-class MaskedLayersHarness(TestCase):
-    def test_masked_dense(self):
-        mask = np.tril(np.ones((4, 3)), k=-1)
-        self.run_layer_test(
-            MaskedDense,
-            init_kwargs={"units": 3, "mask": mask.tolist(), "activation": "relu"},
-            input_shape=(2, 4),
-            expected_output_shape=(2, 3),
-            expected_num_trainable_weights=2,
-            expected_num_non_trainable_weights=0,
-            expected_num_seed_generators=0,
-            expected_num_losses=0,
-            supports_masking=False,
-        )
+def test_masked_dense_keras_layer_test(keras_layer_test):
+    mask = np.tril(np.ones((4, 3)), k=-1)
+    keras_layer_test(
+        MaskedDense,
+        init_kwargs={"units": 3, "mask": mask.tolist(), "activation": "relu"},
+        input_shape=(2, 4),
+        expected_output_shape=(2, 3),
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=0,
+        expected_num_losses=0,
+        supports_masking=False,
+    )
 
-    def test_masked_conv2d(self):
-        for mask_type in ("A", "B"):
-            self.run_layer_test(
-                MaskedConv2D,
-                init_kwargs={"filters": 4, "kernel_size": 3, "mask_type": mask_type},
-                input_shape=(2, 6, 5, 2),
-                expected_output_shape=(2, 6, 5, 4),
-                expected_num_trainable_weights=2,
-                expected_num_non_trainable_weights=0,
-                expected_num_seed_generators=0,
-                expected_num_losses=0,
-                supports_masking=False,
-            )
+
+@pytest.mark.parametrize("mask_type", ["A", "B"])
+def test_masked_conv2d_keras_layer_test(mask_type, keras_layer_test):
+    keras_layer_test(
+        MaskedConv2D,
+        init_kwargs={"filters": 4, "kernel_size": 3, "mask_type": mask_type},
+        input_shape=(2, 6, 5, 2),
+        expected_output_shape=(2, 6, 5, 4),
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=0,
+        expected_num_seed_generators=0,
+        expected_num_losses=0,
+        supports_masking=False,
+    )
 
 
 # --- MaskedDense and MaskedConv2D -------------------------------------------------------
 
 
-def test_masked_dense_standard_checks(rng, tmp_path):
+def test_masked_dense_standard_checks(rng, layer_checks):
     mask = rng.integers(0, 2, size=(5, 4))
     x = rng.normal(size=(6, 5)).astype("float32")
-    run_layer_checks(lambda: MaskedDense(4, mask), x, tmp_path, expected_output_shape=(4,))
+    layer_checks(lambda: MaskedDense(4, mask), x, expected_output_shape=(4,))
 
 
 @pytest.mark.parametrize("mask_type", ["A", "B"])
-def test_masked_conv2d_standard_checks(mask_type, rng, tmp_path):
+def test_masked_conv2d_standard_checks(mask_type, rng, layer_checks):
     """The save/load round trip keeps the mask type (outputs compared after reloading)."""
     x = rng.normal(size=(3, 6, 6, 2)).astype("float32")
-    run_layer_checks(
+    layer_checks(
         lambda: MaskedConv2D(3, 3, mask_type=mask_type, bias_initializer="ones"),
         x,
-        tmp_path,
         expected_output_shape=(6, 6, 3),
     )
 
