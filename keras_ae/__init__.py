@@ -1,6 +1,7 @@
 """keras-ae: autoencoders from PCA to the VAE, as Keras 3 building blocks.
 
 Modules:
+    autodiff: `gradient`, a scalar function's gradient on any backend.
     layers: `MaskingNoise`, `Sampling`, `DenseTranspose`, `ContractiveDense`.
     regularizers: `KLSparsity` and `kl_divergence_sparsity`.
     losses: `HalfSquaredError`, the lectures' summed squared error.
@@ -12,6 +13,7 @@ Modules:
 """
 
 from keras_ae import (
+    autodiff,
     datasets,
     evaluation,
     layers,
@@ -25,6 +27,7 @@ from keras_ae import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "autodiff",
     "datasets",
     "evaluation",
     "layers",

@@ -58,3 +58,19 @@ def check_seed(name, value):
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise _invalid(name, "an integer or None", value)
     return value
+
+
+def check_callable(name, value):
+    """Returns `value` if it can be called, else raises ValueError."""
+    if not callable(value):
+        raise _invalid(name, "a callable", value)
+    return value
+
+
+def check_scalar_shape(name, shape):
+    """Raises ValueError unless `shape`, the shape of a function's result, is that of a scalar."""
+    if tuple(shape) != ():
+        raise ValueError(
+            f"Invalid value received for argument `{name}`. Expected a function that returns "
+            f"a scalar. Received: a result of shape {tuple(shape)}"
+        )
