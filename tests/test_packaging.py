@@ -3,9 +3,12 @@
 import pathlib
 import re
 
+import pytest
 import tomllib
 
 import keras_ae
+
+pytestmark = pytest.mark.backend_independent
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
