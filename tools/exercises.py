@@ -686,7 +686,7 @@ def summary(results):
         slow = result["quick"] and seconds > QUICK_BUDGET_SECONDS
         rows.append(
             f"{result['assignment']:<27} {totals[SOLUTION_STUDENT]:>8} "
-            f"{totals[RELEASE_STUDENT]:>8}  {wrong:<18} {seconds:>6.1f} "
+            f"{totals.get(RELEASE_STUDENT, '-'):>8}  {wrong:<18} {seconds:>6.1f} "
             f"{result['cpu_seconds'][SOLUTION_STUDENT]:>6.1f}"
             + (" (wall time over the 60 s budget)" if slow else "")
         )
