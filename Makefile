@@ -12,6 +12,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BACKENDS ?= tensorflow jax torch
+# The lectures' learning checks do not all pass on JAX and PyTorch yet (lecture 03's
+# circle count on JAX, lecture 09's holes on PyTorch), and three quick passes take
+# longer than CI allows: CI runs them on TensorFlow. Try another with
+# `make test-notebooks NOTEBOOK_BACKENDS=jax`.
+NOTEBOOK_BACKENDS ?= tensorflow
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -44,17 +49,27 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Test modules marked `backend_independent` (datasets, plotting, evaluation,
+# packaging, benchmark smoke tests, exercise grading, notebook files) run once;
+# the others (layers, regularizers, losses, models, training, autodiff) run on
+# every backend of BACKENDS. The exercise tests grade the solutions on two backends.
 test-library: $(STAMP)
 	@for backend in $(BACKENDS); do \
 		echo "== library tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider || exit 1; \
+		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider \
+			-m "not backend_independent" || exit 1; \
 	done
+	@echo "== backend-independent tests, once"
+	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest tests -q -p no:cacheprovider \
+		-m backend_independent
 
 test-notebooks: $(STAMP)
 	@if ls course/*.ipynb >/dev/null 2>&1; then \
-		echo "== lecture notebooks (quick mode, nbval)"; \
-		KERAS_BACKEND=tensorflow KERAS_AE_QUICK=1 $(BIN)/python -m pytest --nbval-lax \
-			-p no:cacheprovider -q course/*.ipynb; \
+		for backend in $(NOTEBOOK_BACKENDS); do \
+			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
+			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 $(BIN)/python -m pytest --nbval-lax \
+				-p no:cacheprovider -q course/*.ipynb || exit 1; \
+		done; \
 	else echo "== no lecture notebooks yet"; fi
 
 # The student's path in headless Chromium (Debian's chromium and chromium-driver).

@@ -1,6 +1,7 @@
 """keras-ae: autoencoders from PCA to the VAE, as Keras 3 building blocks.
 
 Modules:
+    autodiff: `gradient`, a scalar function's gradient on any backend.
     layers: `MaskingNoise`, `Sampling`, `DenseTranspose`, `ContractiveDense`.
     regularizers: `KLSparsity` and `kl_divergence_sparsity`.
     losses: `HalfSquaredError`, the lectures' summed squared error.
@@ -17,7 +18,7 @@ scikit-learn, SciPy's statistics or matplotlib for a model that needs none.
 
 import importlib
 
-from keras_ae import datasets, layers, losses, models, regularizers, training
+from keras_ae import autodiff, datasets, layers, losses, models, regularizers, training
 
 # The one place the version is written; pyproject.toml reads it from here.
 __version__ = "0.1.0"
@@ -36,6 +37,7 @@ def __dir__():
 
 
 __all__ = [
+    "autodiff",
     "datasets",
     "evaluation",
     "layers",

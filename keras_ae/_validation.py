@@ -201,3 +201,18 @@ def check_permutation(name, value, n):
         shown = value if array is None or array.size <= 16 else f"array of shape {array.shape}"
         raise invalid_argument(name, f"a permutation of range({n})", shown)
     return array.astype("int64")
+
+
+def check_callable(name, value):
+    """Returns `value` if it can be called, else raises ValueError."""
+    if not callable(value):
+        raise invalid_argument(name, "a callable", value)
+    return value
+
+
+def check_scalar_shape(name, shape):
+    """Raises ValueError unless `shape`, the shape of a function's result, is that of a scalar."""
+    if tuple(shape) != ():
+        raise invalid_argument(
+            name, "a function that returns a scalar", received=f"a result of shape {tuple(shape)}"
+        )

@@ -14,6 +14,14 @@ import pytest  # noqa: E402
 MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "backend_independent: the module's results do not depend on KERAS_BACKEND; "
+        "`make test-library` runs it once (`-m backend_independent`) instead of on every backend",
+    )
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

@@ -12,6 +12,8 @@ import pathlib
 import keras
 import pytest
 
+pytestmark = pytest.mark.backend_independent
+
 BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
 README = (
     "# title\n\n## Benchmarks\n\nbefore\n\n"

@@ -24,6 +24,8 @@ from keras_ae.datasets import (
     make_shapes,
 )
 
+pytestmark = pytest.mark.backend_independent
+
 REPO = Path(__file__).resolve().parents[1]
 
 # sha256 of x and y from make_shapes(64, seed=123, style=...), recorded on

@@ -8,6 +8,8 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from keras_ae import evaluation
 
+pytestmark = pytest.mark.backend_independent
+
 
 def _correlated_data(n=80, d=12, seed=0):
     rng = np.random.default_rng(seed)

@@ -2,15 +2,15 @@
 
 The checks call `tools/exercises.py`, which runs nbgrader in temporary copies of
 `course/exercises/` (the repository is left untouched) and its grading kernels
-on TensorFlow in quick mode. They do not depend on the Keras backend of the
-test run, so they run once: in the TensorFlow (or default) pass of `pytest
-tests` and are skipped in the others.
+in quick mode: everything on TensorFlow, and the instructor's solutions once
+more on a second backend. The grading kernels choose their own backend, so the
+module does not depend on the Keras backend of the test run and runs once
+(`make test-library` selects it with `-m backend_independent`).
 """
 
 import ast
 import importlib.util
 import json
-import os
 import pathlib
 import re
 import shutil
@@ -22,11 +22,8 @@ _spec = importlib.util.spec_from_file_location("exercises", ROOT / "tools" / "ex
 exercises = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercises)
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow",
-    reason="the exercise pipeline grades with its own TensorFlow kernels, whatever the "
-    "backend of the test run; it is checked once, in the TensorFlow pass",
-)
+pytestmark = pytest.mark.backend_independent
+
 
 ASSIGNMENTS = exercises.assignments()
 

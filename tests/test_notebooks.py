@@ -9,6 +9,8 @@ import pathlib
 import jupytext
 import pytest
 
+pytestmark = pytest.mark.backend_independent
+
 COURSE = pathlib.Path(__file__).resolve().parents[1] / "course"
 SOURCES = sorted(COURSE.glob("[0-9][0-9]_*.md"))
 NOTEBOOKS = sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))

@@ -13,6 +13,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from keras_ae import plotting  # noqa: E402
 
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.fixture(autouse=True)
 def close_figures():

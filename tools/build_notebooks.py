@@ -4,11 +4,13 @@ Each `course/NN_topic.md` (MyST) is the source; it is executed top to bottom in
 a fresh kernel, in full mode (what a student runs) unless `--quick` is given,
 and written to `course/NN_topic.ipynb` with its outputs. The wall time of each
 notebook is printed as a table. With `--quick` nothing is written: it only
-times the quick mode that the tests use.
+times the quick mode that the tests use. With `--no-write` it times full mode
+without writing (for comparing backends: set KERAS_BACKEND).
 
     python tools/build_notebooks.py                  # every lecture, full mode
     python tools/build_notebooks.py 03_sparse        # the lectures whose name starts so
     python tools/build_notebooks.py --quick          # time quick mode only
+    KERAS_BACKEND=jax python tools/build_notebooks.py --no-write   # time full mode on JAX
 """
 
 import argparse
@@ -65,6 +67,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("prefixes", nargs="*", help="lecture name prefixes, e.g. 01 03_sparse")
     parser.add_argument("--quick", action="store_true", help="time quick mode, write nothing")
+    parser.add_argument("--no-write", action="store_true", help="time full mode, write nothing")
     args = parser.parse_args(argv)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     # Keep TensorFlow's C++ start-up log out of the stored outputs.
@@ -75,7 +78,7 @@ def main(argv=None):
     rows = []
     for source in lectures(args.prefixes):
         notebook, elapsed = run(source, quick=args.quick)
-        if not args.quick:
+        if not (args.quick or args.no_write):
             jupytext.write(notebook, source.with_suffix(".ipynb"), fmt="ipynb")
             # Re-save the source so that the pair's metadata agrees.
             jupytext.write(notebook, source, fmt="md:myst")
@@ -85,6 +88,8 @@ def main(argv=None):
         print(f"{source.stem}: {elapsed:.1f} s", flush=True)
 
     mode = "quick" if args.quick else "full"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nbackend {os.environ['KERAS_BACKEND']}, load average (1, 5, 15 min): {load}")
     print(f"\n| notebook | {mode} mode (s) | .ipynb size (MB) |\n|---|---:|---:|")
     for name, elapsed, size in rows:
         print(f"| {name} | {elapsed:.1f} | {size:.2f} |")

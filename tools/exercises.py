@@ -7,6 +7,7 @@ the course root, so no gradebook or working folder is left in the repository.
     python tools/exercises.py generate          # rewrite release/ from source/
     python tools/exercises.py check-release     # fail if release/ is stale
     python tools/exercises.py autograde-check   # grade solutions, release, wrong answers
+    python tools/exercises.py autograde-check --backend jax   # the same, graded on JAX
 
 `autograde-check` autogrades, for every assignment, (a) the instructor
 notebook, which must get full marks, (b) the committed release, which must get
@@ -15,7 +16,8 @@ zero on every graded part, and (c) each deliberately wrong submission in
 parts it declares, for a total strictly between zero and full marks. It then
 generates the feedback and checks that no hidden test reaches it. Scores are
 read from the gradebook: nbgrader exits with 0 even when every test fails.
-It runs in quick mode (KERAS_AE_QUICK=1) unless `--full` is given, prints
+It runs in quick mode (KERAS_AE_QUICK=1) unless `--full` is given, on the
+Keras backend named by `--backend` (default: TensorFlow), prints
 the time of each assignment's solution notebook and, in quick mode, fails when
 grading one takes over 60 CPU seconds.
 """
@@ -51,11 +53,13 @@ RELEASE_STUDENT = "ci_release"
 WRONG_PREFIX = "ci_wrong_"
 QUICK_BUDGET_SECONDS = 60.0
 
-# The grading kernels inherit these. One thread per kernel: two kernels then
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_BACKEND = "tensorflow"
+
+# The grading kernels inherit these, and KERAS_BACKEND. One thread per kernel: two kernels then
 # share the 2 cores of a CI machine without oversubscription, and a busy
 # machine does not slow OpenBLAS down by an order of magnitude.
 KERNEL_ENV = {
-    "KERAS_BACKEND": "tensorflow",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_ENABLE_ONEDNN_OPTS": "0",
     "TF_NUM_INTRAOP_THREADS": "1",
@@ -356,9 +360,10 @@ def _cpu_seconds():
 
 
 @contextlib.contextmanager
-def _kernel_environment(quick):
+def _kernel_environment(quick, backend):
     saved = dict(os.environ)
     os.environ.update(KERNEL_ENV)
+    os.environ["KERAS_BACKEND"] = backend
     if quick:
         os.environ["KERAS_AE_QUICK"] = "1"
     else:
@@ -457,12 +462,13 @@ def _submissions(assignment, released):
     return submissions, losses
 
 
-def check_assignment(assignment, *, only=None, quick=True, keep=None):
+def check_assignment(assignment, *, only=None, quick=True, keep=None, backend=DEFAULT_BACKEND):
     """Autogrades the solution, the release and the wrong submissions of one assignment.
 
     Everything runs in a temporary course root; `only` restricts the run to
     some of the `students(assignment)`, `keep` names a folder to copy the
-    course root to for inspection. Returns a JSON-serialisable dict, keyed by
+    course root to for inspection; the grading kernels run on the Keras
+    `backend`. Returns a JSON-serialisable dict, keyed by
     student where it describes a submission: the scores per test cell
     (`"scores": {student: {grade_id: [score, max]}}`), the parts each wrong
     submission declares it loses, the wall and CPU seconds of each autograding
@@ -479,6 +485,7 @@ def check_assignment(assignment, *, only=None, quick=True, keep=None):
     result = {
         "assignment": assignment,
         "quick": quick,
+        "backend": backend,
         "stale": [],
         "scores": {},
         "expected_losses": {},
@@ -508,7 +515,7 @@ def check_assignment(assignment, *, only=None, quick=True, keep=None):
             _submit(root, student, assignment, submissions[student])
             if student in losses:
                 result["expected_losses"][student] = losses[student]
-        with _kernel_environment(quick):
+        with _kernel_environment(quick, backend):
             for student in graded:
                 start, cpu_start = time.perf_counter(), _cpu_seconds()
                 _run(api.autograde(assignment, student), f"autograde {assignment} {student}")
@@ -610,7 +617,7 @@ def _merge(results):
     return merged
 
 
-def autograde_check(names=None, *, quick=True, jobs=2, keep=None):
+def autograde_check(names=None, *, quick=True, jobs=2, keep=None, backend=DEFAULT_BACKEND):
     """Runs `check_assignment` for the given assignments (default: all).
 
     With `jobs > 1` the submissions are shared among `jobs` Python processes,
@@ -620,7 +627,7 @@ def autograde_check(names=None, *, quick=True, jobs=2, keep=None):
     """
     names = list(names or assignments())
     if jobs <= 1:
-        return [check_assignment(name, quick=quick, keep=keep) for name in names]
+        return [check_assignment(name, quick=quick, keep=keep, backend=backend) for name in names]
     # Contiguous shares of about equal cost (a release grades in about half the
     # time of a solution), so that at most `jobs - 1` assignments are split
     # between processes and set up twice.
@@ -635,6 +642,7 @@ def autograde_check(names=None, *, quick=True, jobs=2, keep=None):
         for index, share in enumerate(s for s in shares if s):
             output = pathlib.Path(tmp) / f"worker{index}.json"
             command = [sys.executable, __file__, "autograde-check", "--jobs", "1"]
+            command += ["--backend", backend]
             command += ["--json", str(output), "--only", *(f"{a}/{s}" for a, s in share)]
             if not quick:
                 command.append("--full")
@@ -678,10 +686,12 @@ def summary(results):
         slow = result["quick"] and seconds > QUICK_BUDGET_SECONDS
         rows.append(
             f"{result['assignment']:<27} {totals[SOLUTION_STUDENT]:>8} "
-            f"{totals[RELEASE_STUDENT]:>8}  {wrong:<18} {seconds:>6.1f} "
+            f"{totals.get(RELEASE_STUDENT, '-'):>8}  {wrong:<18} {seconds:>6.1f} "
             f"{result['cpu_seconds'][SOLUTION_STUDENT]:>6.1f}"
             + (" (wall time over the 60 s budget)" if slow else "")
         )
+    backends = sorted({result.get("backend", DEFAULT_BACKEND) for result in results})
+    rows.append(f"grading kernels on the Keras backend: {', '.join(backends)}")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     rows.append(f"load average of the machine at the end (1, 5, 15 min): {load}")
     return "\n".join(rows)
@@ -696,6 +706,12 @@ def main(argv=None):
     check.add_argument("assignments", nargs="*", help="default: all")
     check.add_argument("--full", action="store_true", help="full mode instead of quick mode")
     check.add_argument("--jobs", type=int, default=2, help="grading processes run in parallel")
+    check.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=DEFAULT_BACKEND,
+        help="Keras backend of the grading kernels (default: %(default)s)",
+    )
     check.add_argument("--json", type=pathlib.Path, help="also write the results here")
     check.add_argument("--keep", type=pathlib.Path, help="copy the graded course roots here")
     check.add_argument(
@@ -731,13 +747,21 @@ def main(argv=None):
         parser.error(f"unknown assignments {unknown}; known: {assignments()}")
     if only:  # one share of a parallel run: the parent process checks the results
         results = [
-            check_assignment(name, only=only.get(name, set()), quick=not args.full, keep=args.keep)
+            check_assignment(
+                name,
+                only=only.get(name, set()),
+                quick=not args.full,
+                keep=args.keep,
+                backend=args.backend,
+            )
             for name in names
         ]
         if args.json:
             args.json.write_text(json.dumps(results, indent=1))
         return 0
-    results = autograde_check(names, quick=not args.full, jobs=args.jobs, keep=args.keep)
+    results = autograde_check(
+        names, quick=not args.full, jobs=args.jobs, keep=args.keep, backend=args.backend
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     found = [message for result in results for message in problems(result)]
