@@ -12,7 +12,14 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_ae import _validation
+from keras_ae._validation import (
+    check_callable,
+    check_choice,
+    check_scalar_shape,
+    invalid_argument,
+)
+
+__all__ = ["gradient"]
 
 _DIFFERENTIABLE_BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -55,13 +62,11 @@ def gradient(fn, *args):
     >>> d_a.tolist(), d_b.tolist()
     ([2.0, -4.0, 6.0], [1.0, -2.0, 3.0])
     """
-    _validation.check_callable("fn", fn)
+    check_callable("fn", fn)
     if not args:
-        raise _validation.invalid_argument(
-            "args", "at least one array to differentiate with respect to", args
-        )
+        raise invalid_argument("args", "at least one array to differentiate with respect to", args)
     backend = keras.backend.backend()
-    _validation.check_choice("backend", backend, _DIFFERENTIABLE_BACKENDS)
+    check_choice("backend", backend, _DIFFERENTIABLE_BACKENDS)
     tensors = [ops.convert_to_tensor(_floating(a)) for a in args]
     if backend == "tensorflow":
         grads = _tensorflow_gradient(fn, tensors)
@@ -81,7 +86,7 @@ def _floating(value):
 
 
 def _scalar(result):
-    _validation.check_scalar_shape("fn", ops.shape(result))
+    check_scalar_shape("fn", ops.shape(result))
     return result
 
 
