@@ -35,7 +35,7 @@ __all__ = [
 
 # Seeds are unsigned 32-bit integers: Keras's `SeedGenerator` stores them as
 # uint32 on every backend (a negative seed overflows on JAX).
-SEED_LIMIT = 2**32
+SEED_LIMIT = 2**31
 
 _NO_VALUE = object()
 
@@ -115,15 +115,16 @@ def check_choice(name, value, choices):
 
 
 def check_seed(name, value):
-    """Returns `None` or `int(value)` for a seed in [0, 2**32), else raises ValueError.
+    """Returns `None` or `int(value)` for a seed in [0, 2**31), else raises ValueError.
 
     The one rule for every seed of the library, whether it feeds a
-    `keras.random.SeedGenerator` or `numpy.random.default_rng`.
+    `keras.random.SeedGenerator` or `numpy.random.default_rng`. The bound is
+    the PyTorch backend's: its seed generator holds the seed as an int32.
     """
     if value is None:
         return None
     if not is_int(value) or not 0 <= value < SEED_LIMIT:
-        raise invalid_argument(name, "an integer in [0, 2**32) or None", value)
+        raise invalid_argument(name, "an integer in [0, 2**31) or None", value)
     return int(value)
 
 

@@ -80,7 +80,7 @@ def greedy_layerwise_pretraining(
             for each stage. Defaults to `"adam"`.
         epochs: positive int or list, epochs per stage. Defaults to `10`.
         batch_size: positive int. Defaults to `64`.
-        seed: int in [0, 2**32) or None. Seed of the masking noise (stage `k`
+        seed: int in [0, 2**31) or None. Seed of the masking noise (stage `k`
             uses `seed + k`). Defaults to `None`.
         verbose: verbosity passed to `fit`. Defaults to `0`.
         return_stages: bool. If `True`, also return the trained shallow

@@ -370,7 +370,12 @@ def test_vae_log_likelihood_bounds_and_converges():
     single = np.mean([vae.log_likelihood(x, n_samples=1, seed=s).mean() for s in range(50)])
     assert abs(single - elbo) < 0.15
     assert estimates[10] >= elbo - 0.02 and estimates[3000] >= estimates[10] - 0.02
-    assert estimates[100] >= estimates[10] - 0.02
+    # The bound grows with K in expectation, not draw by draw: compare means over seeds.
+    mean_10, mean_100 = (
+        np.mean([vae.log_likelihood(x, n_samples=k, seed=s).mean() for s in range(20)])
+        for k in (10, 100)
+    )
+    assert mean_100 >= mean_10 - 0.005
     # The ELBO is a bound, strictly below log p(x) here, and the IWAE estimate reaches it.
     assert elbo < exact.mean() - 0.01
     # Vectors the VAE never saw (x2 != x0) have a poor proposal q(z | x): a larger, downward bias.

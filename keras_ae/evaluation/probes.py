@@ -40,7 +40,7 @@ def linear_probe(train_features, y_train, test_features, y_test, *, max_iter=100
         max_iter: int. Maximum number of solver iterations. Defaults to
             `1000`.
         C: float. Inverse L2 regularisation strength. Defaults to `1.0`.
-        seed: int in [0, 2**32) or `None`. Random state of the solver.
+        seed: int in [0, 2**31) or `None`. Random state of the solver.
             Defaults to `0`.
 
     Returns:
