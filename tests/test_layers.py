@@ -118,7 +118,7 @@ def test_masking_noise_rejects_invalid_rate(rate, message):
 
 
 def test_masking_noise_rejects_invalid_seed():
-    with pytest.raises(ValueError, match=r"`seed`. Expected an integer in \[0, 2\*\*32\) or None"):
+    with pytest.raises(ValueError, match=r"`seed`. Expected an integer in \[0, 2\*\*31\) or None"):
         MaskingNoise(0.1, seed=1.5)
 
 
