@@ -1,4 +1,4 @@
-"""Figures shared by the lectures: image grids, filters, latent spaces.
+"""Figures shared by the lectures: architectures, image grids, filters, latent spaces.
 
 Every function builds its figure with matplotlib's object API and returns the
 `matplotlib.figure.Figure`; none calls `plt.show()`. Figures created here are
@@ -8,6 +8,7 @@ through `IPython.display.display(fig)`), and figures do not pile up in
 pyplot's registry. In a script, save them with `fig.savefig(...)`.
 """
 
+from keras_ae.plotting.architecture import plot_architecture, plot_belief_network
 from keras_ae.plotting.curves import plot_errors_histogram, plot_history
 from keras_ae.plotting.images import (
     filter_mosaic,
@@ -19,6 +20,8 @@ from keras_ae.plotting.latent import plot_latent_space, plot_manifold
 
 __all__ = [
     "filter_mosaic",
+    "plot_architecture",
+    "plot_belief_network",
     "plot_errors_histogram",
     "plot_filters",
     "plot_history",
