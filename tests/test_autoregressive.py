@@ -52,7 +52,7 @@ def test_masked_dense_keras_layer_test(keras_layer_test):
         input_shape=(2, 4),
         expected_output_shape=(2, 3),
         expected_num_trainable_weights=2,
-        expected_num_non_trainable_weights=0,
+        expected_num_non_trainable_weights=1,  # the mask
         expected_num_seed_generators=0,
         expected_num_losses=0,
         supports_masking=False,
@@ -99,7 +99,7 @@ def test_masked_dense_matches_numpy(rng):
     layer = MaskedDense(4, mask, activation="tanh")
     x = rng.normal(size=(3, 5)).astype("float32")
     out = to_numpy(layer(x))
-    kernel, bias = (to_numpy(w) for w in layer.weights)
+    kernel, bias = to_numpy(layer.kernel), to_numpy(layer.bias)
     np.testing.assert_allclose(out, np.tanh(x @ (kernel * mask) + bias), rtol=1e-5, atol=1e-6)
 
 
@@ -113,6 +113,59 @@ def test_masked_dense_masked_weights_get_no_gradient_effect(rng):
     model.fit(x, rng.normal(size=(32, 3)), epochs=2, verbose=0)
     dep = dependence(lambda a: model.predict(a, verbose=0), x[:4])
     np.testing.assert_array_equal(dep, mask.astype(bool))
+
+
+def test_masked_dense_mask_is_a_weight_not_config(rng):
+    mask = rng.integers(0, 2, size=(6, 5))
+    layer = MaskedDense(5, mask)
+    config = layer.get_config()
+    assert "mask" not in config and config["input_dim"] == 6 and config["units"] == 5
+    layer.build((None, 6))
+    assert [w.name for w in layer.non_trainable_weights] == ["kernel_mask"]
+    np.testing.assert_array_equal(layer.mask, mask)
+    # Rebuilt from its configuration alone, the layer has the right shape and a
+    # placeholder mask that cuts every connection until the weights are loaded.
+    clone = MaskedDense.from_config(config)
+    clone.build((None, 6))
+    assert clone.kernel_mask.shape == (6, 5) and not clone.mask.any()
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_array_equal(clone.mask, mask)
+
+
+def test_masked_dense_save_and_load_keep_the_mask(tmp_path, rng):
+    """A mask reinitialised on load (to ones, or to the placeholder) is caught."""
+    mask = rng.integers(0, 2, size=(6, 5))
+    mask[0] = 1  # every kind of entry present: a constant mask would hide a reset
+    mask[1] = 0
+    inputs = keras.Input((6,))
+    model = keras.Model(inputs, MaskedDense(5, mask, name="masked")(inputs))
+    path = tmp_path / "masked.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    np.testing.assert_array_equal(reloaded.get_layer("masked").mask, mask)
+    x = rng.normal(size=(4, 6)).astype("float32")
+    np.testing.assert_allclose(
+        reloaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6
+    )
+    weights_path = tmp_path / "masked.weights.h5"
+    model.save_weights(weights_path)
+    fresh = keras.Model(inputs, MaskedDense(5, np.ones((6, 5)), name="masked")(inputs))
+    fresh.load_weights(weights_path)
+    np.testing.assert_array_equal(fresh.get_layer("masked").mask, mask)
+
+
+def test_masked_dense_mask_is_never_trained(rng):
+    """Not a trainable weight, and fitting with an optimizer leaves it unchanged."""
+    mask = rng.integers(0, 2, size=(4, 3))
+    inputs = keras.Input((4,))
+    layer = MaskedDense(3, mask)
+    model = keras.Model(inputs, layer(inputs))
+    assert all(w is not layer.kernel_mask for w in model.trainable_weights)
+    assert len(model.trainable_weights) == 2
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss="mse")
+    x = rng.normal(size=(32, 4)).astype("float32")
+    model.fit(x, rng.normal(size=(32, 3)), epochs=3, batch_size=8, verbose=0)
+    np.testing.assert_array_equal(layer.mask, mask)
 
 
 def test_pixelcnn_masks():

@@ -13,9 +13,16 @@ import pytest
 from keras import ops
 from keras.ops import convert_to_numpy as to_numpy
 
-from keras_ae.layers import ContractiveDense, DenseTranspose, MaskingNoise, Sampling
+from keras_ae.layers import (
+    ContractiveDense,
+    DenseTranspose,
+    MaskedConv2D,
+    MaskedDense,
+    MaskingNoise,
+    Sampling,
+)
 from keras_ae.losses import HalfSquaredError, half_squared_error
-from keras_ae.models import build_dense_autoencoder, build_dense_vae
+from keras_ae.models import build_dense_autoencoder, build_dense_vae, build_made, build_pixelcnn
 from keras_ae.regularizers import KLSparsity, kl_divergence_sparsity
 
 
@@ -232,4 +239,73 @@ def test_vae_loss_is_finite_with_a_saturated_decoder(mixed_policy, rng):
     logs = vae.evaluate(x, verbose=0, return_dict=True)
     assert all(np.isfinite(value) for value in logs.values()), logs
     history = vae.fit(x, epochs=1, batch_size=32, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+
+
+# --- Masked layers -----------------------------------------------------------
+
+
+def test_masked_dense_computes_in_compute_dtype_with_its_mask(mixed_policy, rng):
+    mask = rng.integers(0, 2, size=(6, 4))
+    mask[:, 0] = 0  # unit 0 sees no input: its output is its bias, whatever the input
+    layer = MaskedDense(4, mask, bias_initializer="ones")
+    x = rng.uniform(size=(16, 6)).astype("float32")
+    out = layer(x)
+    assert dtype_of(out) == layer.compute_dtype != "float32"
+    assert dtype_of(layer.kernel) == dtype_of(layer.kernel_mask) == "float32"
+    assert all(w is not layer.kernel_mask for w in layer.trainable_weights)
+    # The masked kernel in float32 on the inputs the layer saw (rounded to the
+    # compute dtype): equal up to the compute dtype's rounding.
+    seen = to_numpy(ops.cast(ops.cast(x, layer.compute_dtype), "float32"))
+    expected = seen @ (to_numpy(layer.kernel) * mask) + 1.0
+    out = to_numpy(out).astype("float32")
+    np.testing.assert_allclose(out, expected, rtol=2e-2, atol=2e-2)
+    np.testing.assert_array_equal(out[:, 0], 1.0)
+    inputs = keras.Input((6,))
+    model = keras.Model(inputs, keras.layers.Dense(6, activation="sigmoid")(layer(inputs)))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    history = model.fit(x, x, epochs=1, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    np.testing.assert_array_equal(layer.mask, mask)
+
+
+@pytest.mark.parametrize("mask_type", ["A", "B"])
+def test_masked_conv2d_computes_in_compute_dtype_with_its_mask(mixed_policy, mask_type, rng):
+    layer = MaskedConv2D(3, 3, mask_type=mask_type, use_bias=False)
+    x = rng.uniform(size=(4, 5, 5, 1)).astype("float32")
+    out = layer(x)
+    assert dtype_of(out) == layer.compute_dtype != "float32"
+    assert dtype_of(layer.kernel) == "float32"
+    # Only the masked kernel acts: move one input pixel and only outputs at or
+    # after it in raster order (after it, strictly, for type A) change.
+    moved = x.copy()
+    moved[:, 2, 2, 0] += 1.0
+    change = np.abs(to_numpy(layer(moved)).astype("float32") - to_numpy(out).astype("float32"))
+    changed = change.max(axis=(0, 3)) > 0
+    raster = np.arange(25).reshape(5, 5)
+    centre = 2 * 5 + 2
+    assert not changed[raster < centre].any()
+    assert changed[2, 2] == (mask_type == "B")
+    assert changed[raster > centre].any()
+
+
+def test_autoregressive_models_train_and_sample_under_mixed_precision(mixed_policy, rng):
+    """The NLL is taken in float32 from half-precision logits: finite, and the
+    exact one of the float32 computation on the same logits."""
+    x = rng.integers(0, 2, size=(32, 8)).astype("float32")
+    made = build_made(8, (16,), seed=0)
+    logits = made(x)
+    assert dtype_of(logits) == made.compute_dtype != "float32"
+    assert dtype_of(made.negative_log_likelihood(x, logits)) == "float32"
+    made.compile(optimizer="adam")
+    history = made.fit(x, epochs=2, batch_size=16, verbose=0).history
+    assert np.all(np.isfinite(history["loss"]))
+    assert np.all(np.isfinite(made.log_prob(x)))
+    samples = made.sample(3, seed=0)
+    assert samples.shape == (3, 8) and set(np.unique(samples).tolist()) <= {0.0, 1.0}
+    images = rng.integers(0, 2, size=(8, 6, 6, 1)).astype("float32")
+    pixelcnn = build_pixelcnn((6, 6, 1), filters=4, n_layers=1, first_kernel_size=3, seed=0)
+    assert dtype_of(pixelcnn(images)) == pixelcnn.compute_dtype
+    pixelcnn.compile(optimizer="adam")
+    history = pixelcnn.fit(images, epochs=1, batch_size=8, verbose=0).history
     assert np.isfinite(history["loss"][0])

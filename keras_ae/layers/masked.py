@@ -24,9 +24,15 @@ class MaskedDense(keras.layers.Layer):
     and in inference alike (the masked weights receive no gradient and never
     act). Stacked with masks built from connectivity degrees, these layers
     make an autoencoder autoregressive, as in MADE
-    (`keras_ae.models.build_made`). The mask is part of the layer's
-    configuration, so it is saved and restored with the layer; it is not a
-    weight.
+    (`keras_ae.models.build_made`).
+
+    The mask is a non-trainable weight of the layer, `kernel_mask`: it is
+    saved with the other weights (a `.keras` file stores it once, in binary)
+    and never changed by an optimizer. `mask` returns its values as a NumPy
+    array. The configuration keeps only the mask's shape (`input_dim` and
+    `units`), so a layer rebuilt with `from_config` starts with a placeholder
+    mask of zeros (every connection cut) until its weights are loaded, as
+    `keras.saving.load_model` and `load_weights` do.
 
     Args:
         units: int >= 1. Number of output units.
@@ -79,21 +85,36 @@ class MaskedDense(keras.layers.Layer):
                 f"a mask of shape (input_dim, {self.units})",
                 received=f"mask of shape {mask.shape}",
             )
-        self.mask = mask
+        self.input_dim = mask.shape[0]
+        self._initial_mask = mask
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
+    @property
+    def mask(self):
+        """The mask, a float32 NumPy array of 0s and 1s of shape `(input_dim, units)`."""
+        if self.built:
+            return ops.convert_to_numpy(self.kernel_mask).astype("float32")
+        return self._initial_mask.copy()
+
     def build(self, input_shape):
         input_dim = input_shape[-1]
-        if input_dim != self.mask.shape[0]:
+        if input_dim != self.input_dim:
             raise ValueError(
-                f"`MaskedDense` expects inputs with last dimension {self.mask.shape[0]} "
+                f"`MaskedDense` expects inputs with last dimension {self.input_dim} "
                 f"(the rows of its mask). Received: input_shape={tuple(input_shape)}"
             )
         self.kernel = self.add_weight(
-            name="kernel", shape=self.mask.shape, initializer=self.kernel_initializer
+            name="kernel", shape=(self.input_dim, self.units), initializer=self.kernel_initializer
+        )
+        initial_mask = self._initial_mask
+        self.kernel_mask = self.add_weight(
+            name="kernel_mask",
+            shape=initial_mask.shape,
+            initializer=lambda shape, dtype=None: ops.convert_to_tensor(initial_mask, dtype),
+            trainable=False,
         )
         if self.use_bias:
             self.bias = self.add_weight(
@@ -103,8 +124,8 @@ class MaskedDense(keras.layers.Layer):
             self.bias = None
 
     def call(self, inputs):
-        kernel = self.kernel * ops.convert_to_tensor(self.mask, dtype=self.kernel.dtype)
-        outputs = ops.matmul(inputs, ops.cast(kernel, inputs.dtype))
+        kernel = ops.cast(self.kernel * ops.cast(self.kernel_mask, self.kernel.dtype), inputs.dtype)
+        outputs = ops.matmul(inputs, kernel)
         if self.bias is not None:
             outputs = outputs + ops.cast(self.bias, inputs.dtype)
         return self.activation(outputs)
@@ -117,12 +138,20 @@ class MaskedDense(keras.layers.Layer):
         return {
             **base_config,
             "units": self.units,
-            "mask": self.mask.astype("int64").tolist(),
+            "input_dim": self.input_dim,
             "activation": keras.activations.serialize(self.activation),
             "use_bias": self.use_bias,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
             "bias_initializer": keras.initializers.serialize(self.bias_initializer),
         }
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuilds the layer with a placeholder mask of zeros; loading the weights restores it."""
+        config = dict(config)
+        input_dim = check_positive_int("input_dim", config.pop("input_dim"))
+        units = check_positive_int("units", config["units"])
+        return cls(mask=np.zeros((input_dim, units), "float32"), **config)
 
 
 def pixelcnn_mask(kernel_size, mask_type):
