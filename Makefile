@@ -28,7 +28,7 @@ WHEEL_BACKEND_REQUIREMENT ?= jax[cpu]>=0.10
 WHEEL_DIR ?= $(or $(TMPDIR),/tmp)/keras-ae-wheel-test
 
 .PHONY: install lab update-course test lint test-library test-doctests test-wheel test-notebooks \
-	test-lab notebooks
+	test-lab notebooks mutation
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,15 +53,23 @@ lint: $(STAMP)
 # packaging, benchmark smoke tests, exercise grading, notebook files) run once;
 # the others (layers, regularizers, losses, models, training, autodiff) run on
 # every backend of BACKENDS. The exercise tests grade the solutions on two backends.
+# Coverage of keras_ae (lines and branches) is measured on the TensorFlow pass and
+# the backend-independent pass together; the second reports what is not covered
+# and fails under COVERAGE_FLOOR percent.
+COVERAGE_FLOOR ?= 95
+COVERAGE := --cov=keras_ae --cov-branch
 test-library: $(STAMP)
+	@rm -f .coverage
 	@for backend in $(BACKENDS); do \
 		echo "== library tests on the $$backend backend"; \
+		cov=""; if [ "$$backend" = tensorflow ]; then cov="$(COVERAGE) --cov-report="; fi; \
 		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-			-m "not backend_independent" || exit 1; \
+			-m "not backend_independent" $$cov || exit 1; \
 	done
-	@echo "== backend-independent tests, once"
+	@echo "== backend-independent tests, once; coverage of keras_ae"
 	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-		-m backend_independent
+		-m backend_independent $(COVERAGE) --cov-append \
+		--cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 test-notebooks: $(STAMP)
 	@if ls course/*.ipynb >/dev/null 2>&1; then \
@@ -97,6 +105,15 @@ test-wheel: $(STAMP)
 	cp tests/wheel/smoke.py README.md $(WHEEL_DIR)/
 	cd $(WHEEL_DIR) && env -u PYTHONPATH KERAS_BACKEND=$(WHEEL_BACKEND) venv/bin/python smoke.py README.md
 	rm -rf $(WHEEL_DIR)
+
+# Mutation testing of the numerical core with mutmut, on JAX, with the test files
+# listed in pyproject.toml's [tool.mutmut]; writes tests/mutation/REPORT.md.
+# `make mutation MUTANTS="keras_ae.layers.noise*"` runs one module's mutants.
+MUTANTS ?=
+mutation: $(STAMP)
+	KERAS_BACKEND=jax nice $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python tests/mutation/report.py > tests/mutation/REPORT.md
+	@cat tests/mutation/REPORT.md
 
 test: lint test-library test-doctests test-wheel test-notebooks test-lab
 

@@ -104,7 +104,7 @@ class KLSparsity(keras.regularizers.Regularizer):
 
     def __init__(self, rho=0.05, beta=3.0):
         self.rho = check_real("rho", rho, low=0.0, high=1.0, closed=(False, False))
-        self.beta = check_real("beta", beta, low=0.0)
+        self.beta = check_real("beta", beta, low=0.0, finite=True)
 
     def penalty(self, activations):
         """Returns `beta * sum_j KL(rho || rho_hat_j)` for a batch of activations.

@@ -236,8 +236,8 @@ class KLWarmup(keras.callbacks.Callback):
     def __init__(self, warmup_epochs, *, start=0.0, target=None):
         super().__init__()
         self.warmup_epochs = check_positive_int("warmup_epochs", warmup_epochs)
-        self.start = check_real("start", start, low=0.0)
-        self.target = None if target is None else check_real("target", target, low=0.0)
+        self.start = check_real("start", start, low=0.0, finite=True)
+        self.target = None if target is None else check_real("target", target, low=0.0, finite=True)
         self._target = self.target
 
     def on_train_begin(self, logs=None):

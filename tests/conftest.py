@@ -10,8 +10,27 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
 
 MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
+
+# Property-based tests (hypothesis): a small, fixed set of examples per test, so
+# that the suite stays fast and a failure reproduces on every machine. Ask for
+# more with `HYPOTHESIS_PROFILE=thorough`.
+settings.register_profile(
+    "keras_ae",
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    # The "explain" phase traces every line under coverage: slow, and the
+    # failing example is printed without it.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+)
+settings.register_profile("thorough", parent=settings.get_profile("keras_ae"), max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_ae"))
 
 
 def pytest_configure(config):

@@ -296,7 +296,10 @@ def test_linear_probe_rejects_label_count_mismatch():
 
 
 def test_linear_probe_rejects_non_positive_c():
-    message = "Invalid value received for argument `C`. Expected a float value > 0. Received: C=0.0"
+    message = (
+        "Invalid value received for argument `C`. Expected a finite float value > 0. "
+        "Received: C=0.0"
+    )
     with pytest.raises(ValueError, match=re.escape(message)):
         evaluation.linear_probe(np.ones((4, 2)), np.ones(4), np.ones((4, 2)), np.ones(4), C=0.0)
 

@@ -469,7 +469,7 @@ def test_contractive_dense_training_reduces_sensitivity(rng):
         (
             {"units": 3, "lam": -1.0},
             "Invalid value received for argument `lam`. Expected a "
-            "float value >= 0.0. Received: lam=-1.0",
+            "finite float value >= 0.0. Received: lam=-1.0",
         ),
         (
             {"units": 3, "activation": "elu"},

@@ -178,7 +178,7 @@ def test_builders_reject_negative_noise_stddev(builder):
     with pytest.raises(ValueError) as excinfo:
         builder((8, 8), 4, noise_stddev=-0.1)
     assert str(excinfo.value) == (
-        "Invalid value received for argument `noise_stddev`. Expected a float value >= 0.0. "
+        "Invalid value received for argument `noise_stddev`. Expected a finite float value >= 0.0. "
         "Received: noise_stddev=-0.1"
     )
 
@@ -352,7 +352,7 @@ def test_vae_beta_is_settable_and_validated():
     with pytest.raises(ValueError) as excinfo:
         vae.beta = -1.0
     assert str(excinfo.value) == (
-        "Invalid value received for argument `beta`. Expected a float value >= 0.0. "
+        "Invalid value received for argument `beta`. Expected a finite float value >= 0.0. "
         "Received: beta=-1.0"
     )
 

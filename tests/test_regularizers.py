@@ -105,7 +105,7 @@ def test_kl_sparsity_config_round_trip():
         ),
         (
             {"beta": -1},
-            "Invalid value received for argument `beta`. Expected a float value "
+            "Invalid value received for argument `beta`. Expected a finite float value "
             ">= 0.0. Received: beta=-1",
         ),
         (

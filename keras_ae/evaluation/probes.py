@@ -55,7 +55,7 @@ def linear_probe(train_features, y_train, test_features, y_test, *, max_iter=100
     1.0
     """
     check_positive_int("max_iter", max_iter)
-    C = check_real("C", C, low=0, closed=(False, True))
+    C = check_real("C", C, low=0, closed=(False, True), finite=True)
     seed = check_seed("seed", seed)
     train_features = flatten(as_samples("train_features", train_features))
     test_features = flatten(as_samples("test_features", test_features))

@@ -81,7 +81,7 @@ class ContractiveDense(keras.layers.Layer):
         super().__init__(**kwargs)
         self.units = check_positive_int("units", units)
         self.activation = check_choice("activation", activation, tuple(_ACTIVATION_DERIVATIVES))
-        self.lam = check_real("lam", lam, low=0.0)
+        self.lam = check_real("lam", lam, low=0.0, finite=True)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 

@@ -54,7 +54,7 @@ def _decoder_body(
 
 def _check_noise(noise_rate, noise_stddev):
     noise_rate = check_real("noise_rate", noise_rate, low=0.0, high=1.0, closed=(True, False))
-    return noise_rate, check_real("noise_stddev", noise_stddev, low=0.0)
+    return noise_rate, check_real("noise_stddev", noise_stddev, low=0.0, finite=True)
 
 
 def _corrupt(x, noise_rate, noise_stddev, seed):

@@ -111,7 +111,7 @@ class VariationalAutoencoder(EncoderDecoderModel):
         super().__init__(encoder, decoder, **kwargs)
         if getattr(encoder, "outputs", None) is not None:
             _check_output_count(len(encoder.outputs))
-        beta = check_real("beta", beta, low=0.0)
+        beta = check_real("beta", beta, low=0.0, finite=True)
         self.reconstruction = check_choice("reconstruction", reconstruction, ("bce", "mse"))
         self.seed = check_seed("seed", seed)
         self.sampling = Sampling(log_var_range=log_var_range, seed=seed, name="sampling")
@@ -135,7 +135,7 @@ class VariationalAutoencoder(EncoderDecoderModel):
 
     @beta.setter
     def beta(self, value):
-        self.beta_variable.assign(check_real("beta", value, low=0.0))
+        self.beta_variable.assign(check_real("beta", value, low=0.0, finite=True))
 
     @property
     def latent_dim(self):

@@ -168,7 +168,7 @@ def plot_errors_histogram(
             )
         groups[name] = scores
     if threshold is not None:
-        threshold = check_real("threshold", threshold)
+        threshold = check_real("threshold", threshold, finite=True)
     everything = np.concatenate(list(groups.values()))
     if logx:
         edges = np.geomspace(everything.min(), everything.max(), bins + 1)

@@ -91,7 +91,7 @@ def plot_image_grid(
     12
     """
     check_positive_int("n_cols", n_cols)
-    cell_size = check_real("cell_size", cell_size, low=0, closed=(False, True))
+    cell_size = check_real("cell_size", cell_size, low=0, closed=(False, True), finite=True)
     images = to_images("images", images, image_shape)
     if titles is not None and len(titles) != len(images):
         raise invalid_argument(
