@@ -80,8 +80,10 @@ def _text(path):
 
 def _release_and_source():
     for release in sorted((ROOT / "course/exercises/release").glob("*/*.ipynb")):
-        source = ROOT / "course/exercises/source" / release.relative_to(
-            ROOT / "course/exercises/release"
+        source = (
+            ROOT
+            / "course/exercises/source"
+            / release.relative_to(ROOT / "course/exercises/release")
         )
         yield release, source
 
@@ -328,8 +330,7 @@ def test_search_finds_klsparsity(site, server, browser):
         lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")
     )
     hrefs = [a.get_attribute("href") for a in results]
-    assert any(h.endswith("api/regularizers.html#keras_ae.regularizers.KLSparsity") for h in hrefs), (
-        hrefs
-    )
+    entry = "api/regularizers.html#keras_ae.regularizers.KLSparsity"
+    assert any(href.endswith(entry) for href in hrefs), hrefs
     browser.save_screenshot(str(SCREENSHOTS / "search.png"))
     assert not _console_errors(browser)

@@ -10,7 +10,7 @@ import layers`), and full dotted names in its text. From that scan:
 - each lecture ends with a list of the objects it uses, linked to their entries;
 - in every page but the API reference, names of those objects in code cells
   and inline code (`KLSparsity`, `keras_ae.layers.Sampling`) link to their
-  entries.
+  entries; the guides' code blocks are scanned the same way.
 """
 
 import ast
@@ -35,6 +35,7 @@ API_MODULES = (
     "plotting",
 )
 LECTURE_GLOB = "course/[0-9][0-9]_*.ipynb"
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 DOTTED = re.compile(r"\bkeras_ae\.(\w+)\.(\w+)\b")
 SECTION_TITLE = "keras_ae in this lecture"
 MODULE_NAMES = {f"keras_ae.{name}" for name in API_MODULES}
@@ -103,12 +104,30 @@ def scan_notebook(path, objects):
     return uses
 
 
+def scan_markdown(path, objects):
+    """The public keras_ae objects that the ```python blocks of a page use."""
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    uses = set()
+    for block in PYTHON_BLOCK.findall(text):
+        uses |= _code_uses(block, objects)
+    return uses
+
+
 def scan_lectures(srcdir, objects):
     """{lecture docname: set of full names} for every lecture notebook."""
     srcdir = pathlib.Path(srcdir)
     return {
         path.relative_to(srcdir).with_suffix("").as_posix(): scan_notebook(path, objects)
         for path in sorted(srcdir.glob(LECTURE_GLOB))
+    }
+
+
+def scan_pages(srcdir, objects):
+    """{docname: set of full names} for the Markdown pages' code (guides, index)."""
+    srcdir = pathlib.Path(srcdir)
+    return {
+        path.relative_to(srcdir).with_suffix("").as_posix(): scan_markdown(path, objects)
+        for path in sorted(srcdir.rglob("*.md"))
     }
 
 
@@ -124,6 +143,8 @@ def _builder_inited(app):
         short.setdefault(full.rsplit(".", 1)[1], []).append(full)
     app.keras_ae_objects = objects
     app.keras_ae_uses = uses
+    # Names in the code of the other pages (guides, the entry page) link too.
+    app.keras_ae_code_uses = {**scan_pages(app.srcdir, objects), **uses}
     app.keras_ae_used_by = used_by
     # Bare names link only where they are unambiguous and look like an API
     # name (a capital or an underscore: `KLSparsity`, `load_mnist`, not `gradient`).
@@ -194,15 +215,13 @@ def _link_code_names(app, pagename, templatename, context, doctree):
     if "body" not in context or pagename.startswith("api/"):
         return
     targets = {}
-    for full in app.keras_ae_uses.get(pagename, ()):
+    for full in app.keras_ae_code_uses.get(pagename, ()):
         page = app.keras_ae_objects[full]
         uri = app.builder.get_relative_uri(pagename, page)
         targets[full.rsplit(".", 1)[1]] = f"{uri}#{full}"
     if not targets:
         return
-    pattern = re.compile(
-        r'<span class="n">(' + "|".join(map(re.escape, targets)) + r")</span>"
-    )
+    pattern = re.compile(r'<span class="n">(' + "|".join(map(re.escape, targets)) + r")</span>")
     context["body"] = pattern.sub(
         lambda m: (
             f'<a class="keras-ae-code-link" href="{html.escape(targets[m.group(1)])}">'
