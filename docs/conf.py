@@ -76,6 +76,8 @@ html_title = "keras-ae"
 html_static_path = ["_static"]
 html_css_files = ["keras_ae.css"]
 html_favicon = "_static/favicon.svg"
+# The theme's own text would otherwise open every search result's summary.
+html_show_search_summary = False
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None

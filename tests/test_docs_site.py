@@ -313,11 +313,19 @@ def test_search_finds_klsparsity(site, server, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server + "index.html")
-    # The search field of the page, as a reader uses it: type, press Enter.
-    browser.execute_script(
-        "document.querySelector('form.bd-search input[name=q]') || "
-        "document.querySelector('.search-button__button')?.click();"
+    # The search field of the page, as a reader uses it: click the search
+    # button (it opens a search dialog), type, press Enter.
+    button = WebDriverWait(browser, 30).until(
+        lambda d: next(
+            (
+                b
+                for b in d.find_elements(By.CSS_SELECTOR, ".search-button__button")
+                if b.is_displayed()
+            ),
+            None,
+        )
     )
+    button.click()
     field = WebDriverWait(browser, 30).until(
         lambda d: next(
             (f for f in d.find_elements(By.CSS_SELECTOR, "input[name=q]") if f.is_displayed()),
