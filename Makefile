@@ -6,6 +6,8 @@
 #                   wheel in a clean venv, notebooks (quick mode), the student's path in a
 #                   real browser (test-lab)
 #   make notebooks  re-run every lecture notebook in full mode and store its outputs
+#   make docs       build the website into build/site (open build/site/index.html)
+#   make test-docs  build the website and check every page in a real browser
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -116,6 +118,18 @@ mutation: $(STAMP)
 	@cat tests/mutation/REPORT.md
 
 test: lint test-library test-doctests test-wheel test-notebooks test-lab
+
+# The website, offline, from the stored notebook outputs (docs/build_site.py says more).
+.PHONY: docs test-docs
+docs: $(STAMP)
+	KERAS_BACKEND=jax $(BIN)/python docs/build_site.py
+
+# Every page of the built site in headless Chromium (Debian's chromium and chromium-driver);
+# screenshots in build/docs-screenshots/.
+test-docs: docs
+	@echo "== the website, in a real browser"
+	KERAS_BACKEND=jax KERAS_AE_DOCS_TEST=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_docs_site.py
 
 notebooks: $(STAMP)
 	KERAS_BACKEND=tensorflow $(BIN)/python tools/build_notebooks.py
