@@ -60,6 +60,7 @@ def test_run_all_writes_results_and_readme_block(tiny_run):
         "## 4. Backends",
         "## 5. Representation quality",
         "## 6. One-class anomaly detection",
+        "## 7. keras_ae against pure JAX, pure PyTorch and plain Keras",
         "## Dataset loaders",
     ):
         assert heading in text
@@ -255,3 +256,42 @@ def test_bench_datasets_runs_on_tiny_sizes(tiny_run):
     results = tiny_run["runs"]["bench_datasets"]["results"]
     assert set(results) == {"make_shapes_outline", "make_shapes_filled", "load_mnist_subset"}
     assert all(0 < row["best_s"] <= row["median_s"] for row in results.values())
+
+
+def test_bench_peers_runs_every_implementation_on_quick_sizes(tiny_run):
+    module = load("bench_peers")
+    run = tiny_run["runs"]["bench_peers"]
+    results = run["results"]
+    names = set(module.implementations(["jax", "torch"]))
+    assert names == {
+        "keras_ae (jax)",
+        "keras_ae (torch)",
+        "Keras (jax)",
+        "Keras (torch)",
+        "pure JAX",
+        "pure PyTorch",
+    }
+    assert set(results["models"]) == set(module.MODELS)
+    for model in results["models"].values():
+        assert set(model["samples_per_second"]) == names
+        assert all(v > 0 for v in model["samples_per_second"].values())
+        assert model["roofline_samples_per_second"] > 0 and model["sgemm_gflops"] > 0
+        assert all(v > 0 for v in model["roofline_fraction"].values())
+        assert model["torch_ratio"] > 0 and model["ratio_to_fastest_peer"] > 0
+        # The same model and loss written four ways: after the same few steps
+        # from different initial weights, the losses are alike (a loss summed
+        # instead of averaged over the batch, or a missing sigmoid, is not).
+        losses = model["last_loss"]
+        reference = losses["keras_ae (jax)"]
+        assert all(abs(v - reference) < 0.25 * reference for v in losses.values()), losses
+    assert "fraction of roofline" in run["output"]
+
+
+def test_bench_peers_counts_the_flops_of_a_training_step():
+    module = load("bench_peers")
+    # Dense 784-400-(20+20)-400-784: forward, kernel gradients and the input
+    # gradients of every layer but the first, two FLOPs per multiply-add.
+    forward = 784 * 400 + 400 * 40 + 20 * 400 + 400 * 784
+    assert module.flops_per_sample("VAE") == 2 * (3 * forward - 784 * 400)
+    forward = 784 * 256 + 256 * 64 + 64 * 256 + 256 * 784
+    assert module.flops_per_sample("dense autoencoder") == 2 * (3 * forward - 784 * 256)
