@@ -17,6 +17,11 @@ BACKENDS ?= tensorflow jax torch
 # longer than CI allows: CI runs them on TensorFlow. Try another with
 # `make test-notebooks NOTEBOOK_BACKENDS=jax`.
 NOTEBOOK_BACKENDS ?= tensorflow
+# Processes (pytest-xdist's -n) for the library tests and the notebooks, one
+# test file (one notebook) per process at a time; empty: a single process.
+# `make test PYTEST_WORKERS=2` on a 2-core machine.
+PYTEST_WORKERS ?=
+XDIST := $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadfile)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -56,11 +61,11 @@ lint: $(STAMP)
 test-library: $(STAMP)
 	@for backend in $(BACKENDS); do \
 		echo "== library tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider \
+		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) \
 			-m "not backend_independent" || exit 1; \
 	done
 	@echo "== backend-independent tests, once"
-	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest tests -q -p no:cacheprovider \
+	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) \
 		-m backend_independent
 
 test-notebooks: $(STAMP)
@@ -68,7 +73,7 @@ test-notebooks: $(STAMP)
 		for backend in $(NOTEBOOK_BACKENDS); do \
 			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
 			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 $(BIN)/python -m pytest --nbval-lax \
-				-p no:cacheprovider -q course/*.ipynb || exit 1; \
+				-p no:cacheprovider -q $(XDIST) course/*.ipynb || exit 1; \
 		done; \
 	else echo "== no lecture notebooks yet"; fi
 
