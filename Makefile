@@ -19,6 +19,11 @@ BACKENDS ?= tensorflow jax torch
 # longer than CI allows: CI runs them on TensorFlow. Try another with
 # `make test-notebooks NOTEBOOK_BACKENDS=jax`.
 NOTEBOOK_BACKENDS ?= tensorflow
+# Processes (pytest-xdist's -n) for the library tests and the notebooks, one
+# test file (one notebook) per process at a time; empty: a single process.
+# `make test PYTEST_WORKERS=2` on a 2-core machine.
+PYTEST_WORKERS ?=
+XDIST := $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadfile)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -66,11 +71,11 @@ test-library: $(STAMP)
 		echo "== library tests on the $$backend backend"; \
 		cov=""; if [ "$$backend" = tensorflow ]; then cov="$(COVERAGE) --cov-report="; fi; \
 		KERAS_BACKEND=$$backend $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-			-m "not backend_independent" $$cov || exit 1; \
+			$(XDIST) -m "not backend_independent" $$cov || exit 1; \
 	done
 	@echo "== backend-independent tests, once; coverage of keras_ae"
 	KERAS_BACKEND=tensorflow $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-		-m backend_independent $(COVERAGE) --cov-append \
+		$(XDIST) -m backend_independent $(COVERAGE) --cov-append \
 		--cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 test-notebooks: $(STAMP)
@@ -78,7 +83,7 @@ test-notebooks: $(STAMP)
 		for backend in $(NOTEBOOK_BACKENDS); do \
 			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
 			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 $(BIN)/python -m pytest --nbval-lax \
-				-p no:cacheprovider -q course/*.ipynb || exit 1; \
+				-p no:cacheprovider -q $(XDIST) course/*.ipynb || exit 1; \
 		done; \
 	else echo "== no lecture notebooks yet"; fi
 

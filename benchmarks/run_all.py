@@ -1,7 +1,7 @@
 """Runs every benchmark and regenerates benchmarks/RESULTS.md and the README's table.
 
-Runs, in one process (`bench_backends` starts one subprocess per backend):
-the six comparisons of issue 6 and the dataset loader timings, each at its
+Runs, in one process (`bench_backends` and `bench_peers` start subprocesses):
+the seven comparisons and the dataset loader timings, each at its
 full default size; prints each one's table and the time it took; then writes
 
 - `benchmarks/RESULTS.md`: date, machine (CPU, cores, RAM, load average
@@ -91,6 +91,31 @@ def _backends(r):
     return "fastest: " + "; ".join(parts), "state the fastest", "reported"
 
 
+def _peers(r):
+    parts, verdicts = [], []
+    for model_name, m in r["models"].items():
+        fastest = m["fastest_keras_ae"]
+        fraction = m["roofline_fraction"][fastest]
+        part = (
+            f"{model_name}: {fastest} / {m['fastest_peer']} {m['ratio_to_fastest_peer']:.2f}, "
+            f"{fraction:.2f} of the roofline ({m['sgemm_gflops']:.0f} GFLOP/s sgemm)"
+        )
+        verdict = (
+            f"{model_name}: peer {_met(m['ratio_to_fastest_peer'] >= 0.95)}, "
+            f"roofline {_met(fraction >= 0.7)}"
+        )
+        if m["torch_ratio"] is not None:
+            part += f"; keras_ae (torch) / pure PyTorch {m['torch_ratio']:.2f}"
+            verdict += f", PyTorch {_met(m['torch_ratio'] >= 0.8)}"
+        parts.append(part)
+        verdicts.append(verdict)
+    target = (
+        "fastest keras_ae >= 0.95x the fastest hand-written peer and >= 0.7 of the roofline; "
+        "keras_ae (torch) >= 0.8x pure PyTorch"
+    )
+    return "; ".join(parts), target, "; ".join(verdicts)
+
+
 def _representations(r):
     s = r["summary"]
     measured = ", ".join(
@@ -158,6 +183,12 @@ BENCHMARKS = [
         "bench_anomaly",
         "--digits 7 --epochs 1 --n 300 --n-test 200 --code-size 4".split(),
         _anomaly,
+    ),
+    (
+        "7. keras_ae against pure JAX, pure PyTorch and plain Keras",
+        "bench_peers",
+        ["--quick"],
+        _peers,
     ),
     ("Dataset loaders", "bench_datasets", "--n 100 --repeats 1".split(), _datasets),
 ]
@@ -330,18 +361,12 @@ def main(argv=None):
         arguments = tiny_arguments if args.tiny else []
         module = load(script)
         print(f"\n== {title}: benchmarks/{script}.py {' '.join(arguments)}", flush=True)
-        required = getattr(module, "REQUIRED_BACKEND", None)
         start = time.perf_counter()
-        results = None
-        if required is not None and required != keras.backend.backend():
-            output = f"Not run: this benchmark needs the {required} backend."
-            measured, target, verdict = "not run", "", f"not run on {keras.backend.backend()}"
-        else:
-            buffer = io.StringIO()
-            with contextlib.redirect_stdout(buffer):
-                results = module.main(arguments)
-            output = buffer.getvalue()
-            measured, target, verdict = summarise(results)
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            results = module.main(arguments)
+        output = buffer.getvalue()
+        measured, target, verdict = summarise(results)
         seconds = time.perf_counter() - start
         print(output, end="")
         print(f"-- {script}: {seconds:.0f} s; {verdict}", flush=True)
