@@ -147,7 +147,7 @@ def test_every_graded_part_has_an_answer_visible_and_hidden_tests_and_points(nam
         parts = 0
         for cell in notebook["cells"]:
             meta = cell["metadata"]["nbgrader"]
-            source = exercises._source(cell)
+            source = exercises.cell_source(cell)
             grade_id = meta["grade_id"]
             if meta.get("solution"):
                 assert not meta["locked"], f"{grade_id}: a student must be able to edit it"
@@ -176,13 +176,13 @@ def test_every_graded_part_has_an_answer_visible_and_hidden_tests_and_points(nam
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_stubs_say_which_part_is_unanswered_and_what_to_write(name):
-    cells = exercises._read(exercises.RELEASE / name / f"{name}.ipynb")["cells"]
+    cells = exercises.read_notebook(exercises.RELEASE / name / f"{name}.ipynb")["cells"]
     part, stubs = None, 0
     for cell in reversed(cells):
-        source = exercises._source(cell)
+        source = exercises.cell_source(cell)
         found = re.match(r"# Check (Part \d+)", source)
         part = found.group(1) if found else part
-        if not exercises._is_solution(cell):
+        if not exercises.is_solution(cell):
             continue
         for stub in re.findall(r"raise NotImplementedError\((.*)\)", source):
             stubs += 1
@@ -203,7 +203,7 @@ def test_points_shown_to_students_are_those_of_the_test_cells(name):
         for cell in notebook["cells"]
         if cell["metadata"]["nbgrader"].get("grade")
     ]
-    text = "\n".join(exercises._source(cell) for cell in notebook["cells"])
+    text = "\n".join(exercises.cell_source(cell) for cell in notebook["cells"])
     headings = re.findall(r"^## Part \d+ · .*\((\d+) points?\)$", text, re.M)
     intro_table = re.findall(r"^\| \d+ \| .* \| (\d+) \|$", text, re.M)
     assert [int(p) for p in headings] == points, "the '## Part' headings"
