@@ -279,6 +279,7 @@ def test_every_page_in_the_browser(site, server, browser):
     problems = []
     start = time.perf_counter()
     for page in pages:
+        _console_errors(browser)  # drains what the previous page logged late
         browser.get(server + page)
         math = browser.execute_async_script(WAIT_FOR_MATH)
         if math is False:

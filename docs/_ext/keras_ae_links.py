@@ -10,7 +10,7 @@ import layers`), and full dotted names in its text. From that scan:
 - each lecture ends with a list of the objects it uses, linked to their entries;
 - in every page but the API reference, names of those objects in code cells
   and inline code (`KLSparsity`, `keras_ae.layers.Sampling`) link to their
-  entries; the guides' code blocks are scanned the same way.
+  entries; the code of the guides and of the exercises is scanned the same way.
 """
 
 import ast
@@ -35,6 +35,7 @@ API_MODULES = (
     "plotting",
 )
 LECTURE_GLOB = "course/[0-9][0-9]_*.ipynb"
+EXERCISE_GLOB = "course/exercises/release/*/*.ipynb"
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 DOTTED = re.compile(r"\bkeras_ae\.(\w+)\.(\w+)\b")
 SECTION_TITLE = "keras_ae in this lecture"
@@ -144,7 +145,11 @@ def _builder_inited(app):
     app.keras_ae_objects = objects
     app.keras_ae_uses = uses
     # Names in the code of the other pages (guides, the entry page) link too.
-    app.keras_ae_code_uses = {**scan_pages(app.srcdir, objects), **uses}
+    exercises = {
+        path.relative_to(app.srcdir).with_suffix("").as_posix(): scan_notebook(path, objects)
+        for path in sorted(pathlib.Path(app.srcdir).glob(EXERCISE_GLOB))
+    }
+    app.keras_ae_code_uses = {**scan_pages(app.srcdir, objects), **exercises, **uses}
     app.keras_ae_used_by = used_by
     # Bare names link only where they are unambiguous and look like an API
     # name (a capital or an underscore: `KLSparsity`, `load_mnist`, not `gradient`).
