@@ -18,7 +18,11 @@ from keras_ae._validation import (
     invalid_argument,
 )
 from keras_ae.layers.masked import MaskedConv2D, MaskedDense
-from keras_ae.models.autoregressive_sampling import AutoregressiveSampler
+from keras_ae.models.autoregressive_sampling import (
+    AutoregressiveSampler,
+    dense_chain,
+    fill_dense_chain,
+)
 
 __all__ = ["AutoregressiveModel"]
 
@@ -143,7 +147,9 @@ class AutoregressiveModel(keras.Model):
         """Draws the components where `free` is True, in the ordering.
 
         One compiled loop (`AutoregressiveSampler`) makes all the network
-        passes; the uniform draws are made here with NumPy, so a seed gives
+        passes, or, for MADE's chain of `MaskedDense` layers, a NumPy loop
+        that updates the hidden pre-activations one component at a time
+        (`fill_dense_chain`); the uniform draws are made here with NumPy, so a seed gives
         the same samples on every backend. Components that no example draws
         are skipped.
         """
@@ -154,6 +160,13 @@ class AutoregressiveModel(keras.Model):
         steps = self.ordering[free[:, self.ordering].any(axis=0)]
         if len(steps) == 0:
             return x
+        chain = dense_chain(self.network, MaskedDense)
+        if chain is not None:
+            return fill_dense_chain(chain, flat, free, uniforms, steps).reshape(x.shape)
+        return self._fill_compiled(flat, free, uniforms, steps).reshape(x.shape)
+
+    def _fill_compiled(self, flat, free, uniforms, steps):
+        """`_fill` for any network, with all the passes in one compiled Keras loop."""
         if self._sampler is None:
             # Not tracked as a sub-layer: it holds no weights of its own and is not saved.
             sampler = AutoregressiveSampler(self.network, name=f"{self.name}_sampler")
@@ -161,7 +174,7 @@ class AutoregressiveModel(keras.Model):
         drawn = self._sampler.predict_on_batch(
             [flat, free.astype("float32"), uniforms, steps.astype("float32")]
         )
-        return np.asarray(drawn, dtype="float32").reshape(x.shape)
+        return np.asarray(drawn, dtype="float32")
 
     def sample(self, n, seed=None):
         """Draws `n` examples, one component at a time in the ordering.

@@ -6,12 +6,18 @@ per-call overhead `d` times (on PyTorch it dominates). `AutoregressiveSampler`
 writes the whole loop as one Keras model, with `keras.ops.fori_loop`, so that
 one `predict_on_batch` runs all the steps: inside one `tf.function` on
 TensorFlow, one `jax.jit` on JAX, and under `torch.no_grad` on PyTorch.
+
+MADE needs less: its network is a chain of dense layers, and drawing
+component `i` changes the first layer's pre-activation by one row of its
+kernel. `fill_dense_chain` runs that loop in NumPy, a few matrix-vector
+products per component, the same on every backend.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
-__all__ = ["AutoregressiveSampler"]
+__all__ = ["AutoregressiveSampler", "dense_chain", "fill_dense_chain"]
 
 
 class AutoregressiveSampler(keras.Model):
@@ -55,3 +61,70 @@ class AutoregressiveSampler(keras.Model):
             return x * (1.0 - update) + drawn * update
 
         return ops.fori_loop(0, ops.shape(steps)[0], step, x)
+
+
+_NUMPY_ACTIVATIONS = {
+    "linear": lambda a: a,
+    "relu": lambda a: np.maximum(a, 0.0),
+    "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
+    "tanh": np.tanh,
+}
+
+
+def dense_chain(network, dense_class):
+    """The layers of `network` as NumPy `(masked kernel, bias, activation)`, or None.
+
+    Only for a network that is a plain chain `Input -> dense_class -> ... ->
+    dense_class` (MADE's) with activations NumPy can apply; anything else
+    returns None and is sampled by `AutoregressiveSampler`.
+    """
+    layers = network.layers[1:]
+    if (
+        len(network.inputs) != 1
+        or not layers
+        or not isinstance(network.layers[0], keras.layers.InputLayer)
+        or not all(type(layer) is dense_class for layer in layers)
+    ):
+        return None
+    chain = []
+    previous = network.layers[0].output
+    for layer in layers:
+        name = keras.activations.serialize(layer.activation)
+        if name not in _NUMPY_ACTIVATIONS or layer.input is not previous:
+            return None
+        kernel = ops.convert_to_numpy(layer.kernel).astype("float64") * layer.mask
+        bias = (
+            np.zeros(layer.units) if layer.bias is None else ops.convert_to_numpy(layer.bias)
+        ).astype("float64")
+        chain.append((kernel, bias, _NUMPY_ACTIVATIONS[name]))
+        previous = layer.output
+    if previous is not network.outputs[0]:
+        return None
+    return chain
+
+
+def fill_dense_chain(chain, flat, free, uniforms, steps):
+    """`AutoregressiveSampler`'s loop in NumPy for a chain of dense layers.
+
+    The first layer's pre-activation is updated as each component is drawn
+    (one row of its kernel per step), and the output layer computes only the
+    logit of the component being drawn: a step costs a few matrix-vector
+    products, not a pass of the network.
+    """
+    x = flat.astype("float64")
+    (kernel, bias, activation), *rest = chain
+    first = x @ kernel + bias
+    for i in steps:
+        h = activation(first)
+        for kernel_k, bias_k, activation_k in rest[:-1]:
+            h = activation_k(h @ kernel_k + bias_k)
+        if rest:
+            kernel_out, bias_out, activation_out = rest[-1]
+            logit = activation_out(h @ kernel_out[:, i] + bias_out[i])
+        else:
+            logit = h[:, i]
+        drawn = (uniforms[:, i] < 1.0 / (1.0 + np.exp(-logit))).astype("float64")
+        new = np.where(free[:, i], drawn, x[:, i])
+        first += np.outer(new - x[:, i], kernel[i])
+        x[:, i] = new
+    return x.astype("float32")
