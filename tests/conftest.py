@@ -33,7 +33,35 @@ settings.register_profile("thorough", parent=settings.get_profile("keras_ae"), m
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_ae"))
 
 
+def _expose_mutated_signatures():
+    """Under mutation testing (mutmut), gives each wrapped method its real signature.
+
+    mutmut replaces every method of the mutated modules by a `(*args, **kwargs)`
+    trampoline; Keras reads a layer's `__init__` arguments with
+    `inspect.getfullargspec`, which sees through `__signature__` only.
+    """
+    import inspect
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("keras_ae"):
+            continue
+        for cls in vars(module).values():
+            if not isinstance(cls, type) or cls.__module__ != name:
+                continue
+            for attribute in vars(cls).values():
+                wrapped = getattr(attribute, "__wrapped__", None)
+                if callable(wrapped) and inspect.isfunction(attribute):
+                    attribute.__signature__ = inspect.signature(wrapped)
+
+
 def pytest_configure(config):
+    if "mutmut" in __import__("sys").modules:
+        import keras_ae.evaluation  # noqa: F401  (lazily imported otherwise)
+        import keras_ae.layers  # noqa: F401
+        import keras_ae.models  # noqa: F401
+
+        _expose_mutated_signatures()
     config.addinivalue_line(
         "markers",
         "backend_independent: the module's results do not depend on KERAS_BACKEND; "

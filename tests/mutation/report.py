@@ -20,11 +20,14 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 36: "killed", 24: "killed", -
 STATUS |= {152: "killed", 255: "killed", None: "not run", 5: "no tests", 33: "no tests"}
 
 
-def main():
+def main(mutants=MUTANTS):
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
     equivalent = tomllib.loads(EQUIVALENT.read_text())["equivalent"] if EQUIVALENT.exists() else {}
     rows, survivors = [], []
-    for meta in sorted(MUTANTS.rglob("*.py.meta")):
-        module = meta.relative_to(MUTANTS).as_posix().removesuffix(".meta")
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
+        if module not in configured["only_mutate"]:
+            continue
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         counts = Counter()
         for name, code in sorted(codes.items()):
@@ -52,6 +55,8 @@ def main():
         )
         total.update(c)
         total["mutants"] += n
+    for module in sorted(set(configured["only_mutate"]) - {row[0] for row in rows}):
+        out.write(f"| {module} | - | - | - | - | all | - |\n")
     survived = total["survived"] + total["no tests"] + total["suspicious"]
     tested = total["mutants"] - total["equivalent"] - total["not run"]
     score = f"{100 * total['killed'] / tested:.1f}%" if tested else "-"
@@ -71,4 +76,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else MUTANTS)
