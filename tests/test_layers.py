@@ -52,6 +52,19 @@ def test_masking_noise_zero_fraction_within_binomial_tolerance(rate):
     assert abs(fraction - rate) < 5 * np.sqrt(rate * (1 - rate) / n)
 
 
+@pytest.mark.parametrize("rate", [0.25, 0.5])
+def test_masking_noise_masks_are_independent_across_calls_and_components(rate):
+    layer = MaskingNoise(rate, seed=7)
+    x = np.ones((100, 1000), dtype="float32")
+    first = to_numpy(layer(x, training=True)) == 0
+    second = to_numpy(layer(x, training=True)) == 0
+    # A component zeroed in both of two independent masks: probability rate**2.
+    tolerance = 5 * np.sqrt(rate**2 * (1 - rate**2) / first.size)
+    assert abs(np.mean(first & second) - rate**2) < tolerance  # successive calls
+    assert abs(np.mean(first[:, 1:] & first[:, :-1]) - rate**2) < tolerance  # neighbours
+    assert abs(np.mean(first[1:] & first[:-1]) - rate**2) < tolerance  # next example
+
+
 def test_masking_noise_does_not_rescale_kept_values(rng):
     x = rng.uniform(0.1, 1.0, size=(50, 40)).astype("float32")
     out = to_numpy(MaskingNoise(0.5, seed=0)(x, training=True))
