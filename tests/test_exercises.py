@@ -24,6 +24,8 @@ _spec.loader.exec_module(exercises)
 
 pytestmark = pytest.mark.backend_independent
 
+# The instructor's solutions are graded once more with kernels on this backend.
+SECOND_BACKEND = "jax"
 
 ASSIGNMENTS = exercises.assignments()
 
@@ -40,12 +42,14 @@ def graded():
     return {result["assignment"]: result for result in results}
 
 
-def test_course_has_five_assignments_each_with_a_release_and_a_wrong_submission():
-    assert len(ASSIGNMENTS) >= 5
+def test_course_has_eight_assignments_each_with_a_release_and_a_wrong_submission():
+    assert len(ASSIGNMENTS) >= 8
     released = sorted(p.name for p in exercises.RELEASE.iterdir() if p.is_dir())
     assert released == ASSIGNMENTS, "run `python tools/exercises.py generate`"
     for name in ASSIGNMENTS:
-        assert exercises.wrong_submissions(name), f"{name} has no deliberately wrong submission"
+        assert len(exercises.wrong_submissions(name)) >= (2 if name >= "06" else 1), (
+            f"{name} needs deliberately wrong submissions"
+        )
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -254,6 +258,29 @@ def test_solution_gets_full_marks(graded, name):
     lost = sorted(cell for cell, (score, points) in grades.items() if score != points)
     assert lost == [], f"the instructor's solution loses {lost}"
     assert total(grades)[1] > 0
+
+
+@pytest.fixture(scope="module")
+def graded_on_second_backend():
+    """The instructor's solutions alone, autograded with kernels on `SECOND_BACKEND`."""
+    results = exercises.autograde_check(
+        ASSIGNMENTS, quick=True, jobs=2, backend=SECOND_BACKEND, solutions_only=True
+    )
+    print("\n" + exercises.summary(results))
+    return {result["assignment"]: result for result in results}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_solution_gets_full_marks_on_a_second_backend(graded_on_second_backend, name):
+    result = graded_on_second_backend[name]
+    assert result["backend"] == SECOND_BACKEND
+    assert sorted(result["scores"]) == [exercises.SOLUTION_STUDENT], "the solution alone"
+    grades = result["scores"][exercises.SOLUTION_STUDENT]
+    lost = sorted(cell for cell, (score, points) in grades.items() if score != points)
+    assert lost == [], f"on {SECOND_BACKEND}, the instructor's solution loses {lost}"
+    assert total(grades)[1] > 0
+    cpu = result["cpu_seconds"][exercises.SOLUTION_STUDENT]
+    assert cpu < exercises.QUICK_BUDGET_SECONDS, f"{cpu} CPU seconds on {SECOND_BACKEND}"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

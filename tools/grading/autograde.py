@@ -161,8 +161,15 @@ def check_assignment(assignment, *, only=None, quick=True, keep=None, backend=DE
     return result
 
 
-def problems(result):
-    """What is wrong with one assignment's autograding, as messages (empty if all is well)."""
+def problems(result, *, solutions_only=False):
+    """What is wrong with one assignment's autograding, as messages (empty if all is well).
+
+    With `solutions_only`, for a run that graded the instructor notebook alone,
+    only its score and its time are checked.
+    """
+    if solutions_only:
+        result = {**result, "stale": [], "feedback_leaks": {}}
+        result["scores"] = {SOLUTION_STUDENT: result["scores"][SOLUTION_STUDENT]}
     name, found = result["assignment"], []
     if result["stale"]:
         found.append(f"{name}: the committed release is stale: {result['stale']}")
@@ -190,9 +197,9 @@ def problems(result):
     for student, leaks in result["feedback_leaks"].items():
         if leaks:
             found.append(f"{name}: the feedback of {student} shows hidden tests: {leaks[:3]}")
-    if not any(result["unfiltered_feedback_leaks"].values()):
+    if not solutions_only and not any(result["unfiltered_feedback_leaks"].values()):
         found.append(f"{name}: the leak check finds nothing even in unfiltered feedback")
-    if not wrong_submissions(name):
+    if not solutions_only and not wrong_submissions(name):
         found.append(f"{name}: no deliberately wrong submission in {CI_SUBMISSIONS.name}/{name}")
     # The budget is for wall-clock time on an idle machine, where the grading
     # kernel (one thread) has a core to itself. CPU time approximates it and,
@@ -203,7 +210,8 @@ def problems(result):
             f"{name}: grading the solution in quick mode takes {cpu} CPU seconds, "
             f"over the budget of {QUICK_BUDGET_SECONDS:g}"
         )
-    missing = sorted(set(students(name)) - set(result["scores"]))
+    expected = [SOLUTION_STUDENT] if solutions_only else students(name)
+    missing = sorted(set(expected) - set(result["scores"]))
     if missing:
         found.append(f"{name}: not graded: {missing}")
     return found
@@ -221,8 +229,9 @@ def summary(results):
     on what else the machine is running (the load average, printed last,
     tells how far the wall-clock seconds are inflated).
     """
+    width = max([len("assignment"), *(len(result["assignment"]) for result in results)])
     rows = [
-        f"{'assignment':<27} {'solution':>8} {'release':>8}  {'wrong submissions':<18} "
+        f"{'assignment':<{width}} {'solution':>8} {'release':>8}  {'wrong submissions':<18} "
         "solution run: wall s, CPU s"
     ]
     for result in results:
@@ -232,7 +241,7 @@ def summary(results):
         seconds = result["seconds"][SOLUTION_STUDENT]
         slow = result["quick"] and seconds > QUICK_BUDGET_SECONDS
         rows.append(
-            f"{result['assignment']:<27} {totals[SOLUTION_STUDENT]:>8} "
+            f"{result['assignment']:<{width}} {totals[SOLUTION_STUDENT]:>8} "
             f"{totals.get(RELEASE_STUDENT, '-'):>8}  {wrong:<18} {seconds:>6.1f} "
             f"{result['cpu_seconds'][SOLUTION_STUDENT]:>6.1f}"
             + (" (wall time over the 60 s budget)" if slow else "")

@@ -27,6 +27,11 @@ def main(argv=None):
         default=DEFAULT_BACKEND,
         help="Keras backend of the grading kernels (default: %(default)s)",
     )
+    check.add_argument(
+        "--solutions-only",
+        action="store_true",
+        help="grade the instructor notebooks alone (to check them on another backend)",
+    )
     check.add_argument("--json", type=pathlib.Path, help="also write the results here")
     check.add_argument("--keep", type=pathlib.Path, help="copy the graded course roots here")
     check.add_argument(
@@ -75,11 +80,20 @@ def main(argv=None):
             args.json.write_text(json.dumps(results, indent=1))
         return 0
     results = autograde_check(
-        names, quick=not args.full, jobs=args.jobs, keep=args.keep, backend=args.backend
+        names,
+        quick=not args.full,
+        jobs=args.jobs,
+        keep=args.keep,
+        backend=args.backend,
+        solutions_only=args.solutions_only,
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
-    found = [message for result in results for message in problems(result)]
+    found = [
+        message
+        for result in results
+        for message in problems(result, solutions_only=args.solutions_only)
+    ]
     print(summary(results))
     print("\n".join(found) or "every assignment grades as expected")
     return 1 if found else 0

@@ -9,7 +9,7 @@ import tempfile
 
 from .autograde import DEFAULT_BACKEND, check_assignment
 from .notebooks import ROOT, assignments
-from .submissions import RELEASE_STUDENT, students
+from .submissions import RELEASE_STUDENT, SOLUTION_STUDENT, students
 
 # The command line that each process runs with `--only`.
 SCRIPT = ROOT / "tools" / "exercises.py"
@@ -30,21 +30,33 @@ def _merge(results):
     return merged
 
 
-def autograde_check(names=None, *, quick=True, jobs=2, keep=None, backend=DEFAULT_BACKEND):
+def autograde_check(
+    names=None, *, quick=True, jobs=2, keep=None, backend=DEFAULT_BACKEND, solutions_only=False
+):
     """Runs `check_assignment` for the given assignments (default: all).
 
-    With `jobs > 1` the submissions are shared among `jobs` Python processes,
+    `solutions_only` grades the instructor notebooks alone (to check them on
+    another backend). With `jobs > 1` the submissions are shared among `jobs` Python processes,
     each running the command `autograde-check --only <assignment>/<student>...
     --jobs 1`, since nbgrader's API is not made for threads. Returns one
     result per assignment, in the order of `names`.
     """
     names = list(names or assignments())
+    only = {SOLUTION_STUDENT} if solutions_only else None
     if jobs <= 1:
-        return [check_assignment(name, quick=quick, keep=keep, backend=backend) for name in names]
+        return [
+            check_assignment(name, only=only, quick=quick, keep=keep, backend=backend)
+            for name in names
+        ]
     # Contiguous shares of about equal cost (a release grades in about half the
     # time of a solution), so that at most `jobs - 1` assignments are split
     # between processes and set up twice.
-    units = [(name, student) for name in names for student in students(name)]
+    units = [
+        (name, student)
+        for name in names
+        for student in students(name)
+        if only is None or student in only
+    ]
     costs = [0.5 if student == RELEASE_STUDENT else 1.0 for _, student in units]
     shares, done = [[] for _ in range(jobs)], 0.0
     for unit, cost in zip(units, costs, strict=True):
