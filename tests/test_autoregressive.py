@@ -439,17 +439,17 @@ def test_vae_log_likelihood_bounds_and_converges():
     exact = brute_force_log_px(vae, x.astype("float64"))
     assert np.isclose(np.exp(exact).sum(), 1.0, atol=1e-4)
     elbo = -vae.negative_elbo(x, n_samples=200)["negative_elbo"]
-    estimates = {k: vae.log_likelihood(x, n_samples=k, seed=1).mean() for k in (1, 10, 100, 3000)}
     # K = 1 is an unbiased estimate of the ELBO; more samples never lower it (beyond noise).
     single = np.mean([vae.log_likelihood(x, n_samples=1, seed=s).mean() for s in range(50)])
     assert abs(single - elbo) < 0.15
-    assert estimates[10] >= elbo - 0.02 and estimates[3000] >= estimates[10] - 0.02
     # The bound grows with K in expectation, not draw by draw: compare means over seeds.
     mean_10, mean_100 = (
         np.mean([vae.log_likelihood(x, n_samples=k, seed=s).mean() for s in range(20)])
         for k in (10, 100)
     )
-    assert mean_100 >= mean_10 - 0.005
+    assert mean_10 >= elbo - 0.02 and mean_100 >= mean_10 - 0.005
+    # One draw of K = 10 can land above the 3000-sample estimate; its mean over seeds cannot.
+    assert vae.log_likelihood(x, n_samples=3000, seed=1).mean() >= mean_10 - 0.02
     # The ELBO is a bound, strictly below log p(x) here, and the IWAE estimate reaches it.
     assert elbo < exact.mean() - 0.01
     # Vectors the VAE never saw (x2 != x0) have a poor proposal q(z | x): a larger, downward bias.
