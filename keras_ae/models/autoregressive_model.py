@@ -18,6 +18,7 @@ from keras_ae._validation import (
     invalid_argument,
 )
 from keras_ae.layers.masked import MaskedConv2D, MaskedDense
+from keras_ae.models._own_loss import OwnLossModel
 from keras_ae.models.autoregressive_sampling import (
     AutoregressiveSampler,
     dense_chain,
@@ -32,7 +33,7 @@ def _log_sigmoid(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")
-class AutoregressiveModel(keras.Model):
+class AutoregressiveModel(OwnLossModel, keras.Model):
     """A network that outputs the logits of `p(x_i = 1 | x_<i)` for binary data.
 
     `network` maps a batch `x` of binary arrays to logits of the same shape;
@@ -71,6 +72,8 @@ class AutoregressiveModel(keras.Model):
         Estimator", AISTATS 2011.
     """
 
+    own_loss_message = "`AutoregressiveModel` computes its own loss (the negative log-likelihood)."
+
     def __init__(self, network, ordering=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(network, keras.Model):
@@ -97,19 +100,6 @@ class AutoregressiveModel(keras.Model):
             for layer in self.network.layers
             if isinstance(layer, (MaskedDense, MaskedConv2D))
         ]
-
-    def compile(self, optimizer="adam", loss=None, **kwargs):
-        if loss is not None:
-            raise ValueError(
-                "`AutoregressiveModel` computes its own loss (the negative "
-                f"log-likelihood). Received: loss={loss!r}"
-            )
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def compile_from_config(self, config):
-        self.compile(**keras.saving.deserialize_keras_object(config))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def negative_log_likelihood(self, x, logits):
         """`-log p(x)` per example in nats (float32), from the network's logits."""

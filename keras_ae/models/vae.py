@@ -7,6 +7,7 @@ from keras import ops
 from keras_ae._dtypes import at_least_float32
 from keras_ae._validation import check_choice, check_positive_int, check_real, check_seed
 from keras_ae.layers import Sampling
+from keras_ae.models._own_loss import OwnLossModel
 from keras_ae.models.autoencoder import EncoderDecoderModel
 
 __all__ = ["VariationalAutoencoder"]
@@ -31,7 +32,7 @@ def _latent_statistics(encoder_outputs):
 
 
 @keras.saving.register_keras_serializable(package="keras_ae")
-class VariationalAutoencoder(EncoderDecoderModel):
+class VariationalAutoencoder(OwnLossModel, EncoderDecoderModel):
     """Variational autoencoder with a Gaussian latent code and prior N(0, I).
 
     The encoder maps `x` to the mean and log-variance of `q(z | x)`; a
@@ -97,6 +98,11 @@ class VariationalAutoencoder(EncoderDecoderModel):
         constrained variational framework", ICLR 2017.
     """
 
+    own_loss_message = (
+        "`VariationalAutoencoder` computes its own loss (reconstruction plus beta "
+        "times KL); choose it with the `reconstruction` and `beta` arguments."
+    )
+
     def __init__(
         self,
         encoder,
@@ -148,20 +154,6 @@ class VariationalAutoencoder(EncoderDecoderModel):
         reconstruction = self.decoder(z, training=training)
         self._last_forward = (reconstruction, z_mean, z_log_var)
         return reconstruction
-
-    def compile(self, optimizer="adam", loss=None, **kwargs):
-        if loss is not None:
-            raise ValueError(
-                "`VariationalAutoencoder` computes its own loss (reconstruction "
-                "plus beta times KL); choose it with the `reconstruction` and "
-                f"`beta` arguments. Received: loss={loss!r}"
-            )
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def compile_from_config(self, config):
-        self.compile(**keras.saving.deserialize_keras_object(config))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def kl_divergence(self, z_mean, z_log_var):
         """Closed-form `KL(N(z_mean, exp(z_log_var)) || N(0, I))` per example.

@@ -104,7 +104,7 @@ def _layer_notes(layer):
         notes.append(f"+ \u03bb \u2016J\u2016\u00b2_F: \u03bb={layer.lam:g}")
     if getattr(layer, "kernel_regularizer", None) is not None:
         notes.append("+ weight decay")
-    if type(layer).__name__ in ("MaskingNoise", "GaussianNoise", "GaussianDropout", "Dropout"):
+    if type(layer).__name__ in _NOISE_LAYERS:
         notes.append("training only")
     return notes
 
