@@ -150,7 +150,9 @@ def test_dense_transpose_equals_a_dense_layer_with_the_transposed_kernel(
     )
     assert tuple(tied.compute_output_shape((batch, units))) == (batch, inputs)
 
-    weights = rng.normal(size=(batch, inputs)).astype("float32")
+    # A backend tensor: a NumPy array on the left of a PyTorch tensor that requires grad
+    # would be converted with `.numpy()`, which PyTorch refuses.
+    weights = ops.convert_to_tensor(rng.normal(size=(batch, inputs)).astype("float32"))
 
     def tied_objective(h):
         return ops.sum(tied(h) * weights)
