@@ -93,6 +93,39 @@ def test_dense_autoencoder_layers_in_order_with_code_and_sparsity_named():
     assert any("binary_crossentropy" in t and t.startswith("loss") for t in texts)
 
 
+@pytest.mark.parametrize("functional", [False, True])
+def test_a_model_used_as_a_layer_is_drawn_layer_by_layer(functional):
+    """A classifier on a pretrained encoder shows the encoder's layers, not one box."""
+    from keras_ae.training import build_classifier
+
+    stack = keras.Sequential(
+        [
+            keras.Input((30, 30)),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(100, activation="sigmoid", name="h1"),
+            keras.layers.Dense(50, activation="sigmoid", name="h2"),
+        ],
+        name="stack",
+    )
+    if functional:
+        image = keras.Input((30, 30), name="image")
+        hidden = keras.layers.Dense(16, name="head")(stack(image))
+        model = keras.Model(image, keras.layers.Dense(4, name="softmax")(hidden))
+        expected = ["image", "flatten", "h1", "h2", "head", "softmax"]
+    else:
+        model = build_classifier(stack, 4)
+        expected = ["input", "flatten", "h1", "h2", "softmax"]
+    fig = plot_architecture(model)
+    texts = _texts(fig)
+    assert "stack" not in texts
+    assert texts.count("input") + texts.count("image") == 1, "one input box, not one per model"
+    xs = [
+        next(t.get_position()[0] for t in fig.axes[0].texts if t.get_text() == n) for n in expected
+    ]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    assert len(_arrows(fig, "edge")) == len(expected) - 1
+
+
 def test_corruption_is_drawn_dashed_and_training_only():
     model = build_dense_autoencoder(784, 32, noise_rate=0.3, seed=1)
     fig = plot_architecture(model)

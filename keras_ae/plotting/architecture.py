@@ -152,8 +152,22 @@ def _keras_histories(structure):
             yield from _keras_histories(value)
 
 
+def _expandable(layer):
+    """Whether `layer` is a one-input, one-output model whose own layers can be drawn."""
+    if not isinstance(layer, keras.Model):
+        return False
+    if isinstance(layer, keras.Sequential):
+        return True
+    inputs, outputs = getattr(layer, "inputs", None), getattr(layer, "outputs", None)
+    return inputs is not None and len(inputs) == 1 and outputs is not None and len(outputs) == 1
+
+
 def _model_graph(graph, model, prefix):
-    """Adds the layers of a functional or Sequential `model`; returns (inputs, outputs)."""
+    """Adds the layers of a functional or Sequential `model`; returns (inputs, outputs).
+
+    A model used as a layer inside it (e.g. a pretrained encoder under a
+    classifier) is drawn layer by layer when it has one input and one output.
+    """
     if isinstance(model, keras.Sequential):
         inputs = getattr(model, "inputs", None) or [None]
         previous = graph.add(
@@ -166,6 +180,11 @@ def _model_graph(graph, model, prefix):
         )
         first = previous
         for layer in model.layers:
+            if _expandable(layer):
+                inner_inputs, inner_outputs = _model_graph(graph, layer, f"{prefix}{layer.name}/")
+                _join(graph, [previous], inner_inputs)
+                previous = inner_outputs[0]
+                continue
             key = _layer_node(graph, f"{prefix}{layer.name}", layer)
             graph.connect(previous, key)
             previous = key
@@ -174,10 +193,12 @@ def _model_graph(graph, model, prefix):
         key = _layer_node(graph, f"{prefix}{model.name}", model)
         return [key], [key]
     config = model.get_config()
+    ends = {}  # layer name -> (key of the node its inputs enter, key of the node it outputs from)
     for entry in config["layers"]:
         name = entry["name"]
         key = f"{prefix}{name}"
-        if entry["class_name"] == "InputLayer":
+        layer = None if entry["class_name"] == "InputLayer" else model.get_layer(name)
+        if layer is None:
             shape = entry["config"].get("batch_shape")
             graph.add(
                 key,
@@ -187,19 +208,27 @@ def _model_graph(graph, model, prefix):
                 shape=None if shape is None else tuple(shape),
                 activation=None,
             )
+            ends[name] = (key, key)
+        elif _expandable(layer):
+            inner_inputs, inner_outputs = _model_graph(graph, layer, f"{key}/")
+            ends[name] = (inner_inputs[0], inner_outputs[0])
         else:
-            _layer_node(graph, key, model.get_layer(name))
+            _layer_node(graph, key, layer)
+            ends[name] = (key, key)
         for call in entry.get("inbound_nodes", ()):
             for source, *_ in _keras_histories(call):
-                graph.connect(f"{prefix}{source}", key)
-    return _endpoints(config["input_layers"], prefix), _endpoints(config["output_layers"], prefix)
+                _join(graph, [ends[source][1]], [ends[name][0]])
+    return (
+        [ends[name][0] for name in _endpoint_names(config["input_layers"])],
+        [ends[name][1] for name in _endpoint_names(config["output_layers"])],
+    )
 
 
-def _endpoints(histories, prefix):
-    """Node keys of a functional config's `input_layers` or `output_layers`."""
+def _endpoint_names(histories):
+    """Layer names of a functional config's `input_layers` or `output_layers`."""
     if histories and isinstance(histories[0], str):  # a single [name, node, index]
         histories = [histories]
-    return [f"{prefix}{name}" for name, *_ in histories]
+    return [name for name, *_ in histories]
 
 
 def _part_graph(graph, part, prefix):
