@@ -1,10 +1,11 @@
 """The first layer left trainable in the second stage, and early stopping that keeps the
 weights of the last epoch.
 
-Training the second stage moves layer1 away from what stage 1 learned; the classifiers stop
-in time but end PATIENCE epochs past their best validation loss.
+Training the second stage moves layer1 away from what stage 1 learned, far enough that
+layer1 misses its sparsity target; the classifiers stop in time but end PATIENCE epochs
+past their best validation loss.
 
-Loses: convergence_check, second_stage_check
+Loses: convergence_check, second_stage_check, sparsity_check
 """
 # ruff: noqa: F821 (keras, KLSparsity, HalfSquaredError and the settings: defined by earlier notebook cells)
 
