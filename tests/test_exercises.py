@@ -42,14 +42,30 @@ def graded():
     return {result["assignment"]: result for result in results}
 
 
-def test_course_has_eight_assignments_each_with_a_release_and_a_wrong_submission():
-    assert len(ASSIGNMENTS) >= 8
+def test_course_has_twelve_assignments_each_with_a_release_and_a_wrong_submission():
+    assert len(ASSIGNMENTS) >= 12
     released = sorted(p.name for p in exercises.RELEASE.iterdir() if p.is_dir())
     assert released == ASSIGNMENTS, "run `python tools/exercises.py generate`"
     for name in ASSIGNMENTS:
         assert len(exercises.wrong_submissions(name)) >= (2 if name >= "06" else 1), (
             f"{name} needs deliberately wrong submissions"
         )
+
+
+def test_welcome_notebook_and_readme_list_every_assignment_with_its_points():
+    """Students find their graded practice from the course map and the exercises' README."""
+    welcome = (exercises.ROOT / "course" / "00_welcome.md").read_text()
+    readme = (exercises.COURSE / "README.md").read_text()
+    for name in ASSIGNMENTS:
+        points = sum(
+            cell["metadata"]["nbgrader"].get("points", 0)
+            for notebook in exercises.notebook_names(name)
+            for cell in exercises.read_notebook(exercises.SOURCE / name / notebook)["cells"]
+            if cell["metadata"].get("nbgrader", {}).get("grade")
+        )
+        assert f"`{name}` ({points:g} points)" in welcome, f"00_welcome.md: {name} with its points"
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")
+        assert row.endswith(f"= {points:g} |"), f"course/exercises/README.md: {name}'s points"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
