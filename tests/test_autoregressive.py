@@ -15,6 +15,11 @@ from keras_ae.models import (
     build_made,
     build_pixelcnn,
 )
+from keras_ae.models.autoregressive_sampling import (
+    conv_chain,
+    conv_chain_logits_at,
+    conv_chain_reach,
+)
 
 
 def dependence(function, x, *, eps=1.0):
@@ -385,6 +390,59 @@ def test_pixelcnn_sample_and_complete_shapes(rng):
     observed[:2] = True
     completed = pixelcnn.complete(x, observed, seed=0)
     np.testing.assert_array_equal(completed[:, :2], x[:, :2])
+
+
+def _pixelcnn_with_random_biases(rng, input_shape=(9, 8, 1)):
+    """A small PixelCNN whose biases are not zero, so that padding is not a no-op."""
+    pixelcnn = build_pixelcnn(input_shape, filters=4, n_layers=2, first_kernel_size=5, seed=2)
+    for layer in pixelcnn.network.layers[1:-1]:
+        layer.bias.assign(rng.normal(size=layer.bias.shape).astype("float32"))
+    return pixelcnn
+
+
+def test_pixelcnn_window_logits_equal_the_whole_network(rng):
+    """Each pixel's logit from its window of rows and columns equals the
+    network's on the whole image; a window one row or one column smaller
+    does not, so the window is as small as it can be."""
+    pixelcnn = _pixelcnn_with_random_biases(rng)
+    chain = conv_chain(pixelcnn.network, MaskedConv2D)
+    assert chain is not None
+    up, side = conv_chain_reach(chain)
+    assert (up, side) == (2 + 1 + 1 + 0, 2 + 1 + 1 + 0)  # 5x5, 3x3, 3x3, 1x1 kernels
+    x = rng.integers(0, 2, size=(6, 9, 8, 1)).astype("float64")
+    expected = to_numpy(pixelcnn.network(x.astype("float32"))).astype("float64")
+
+    def window_logits(reach):
+        return np.stack(
+            [
+                np.stack([conv_chain_logits_at(chain, x, r, c, reach=reach) for c in range(8)], 1)
+                for r in range(9)
+            ],
+            1,
+        )
+
+    np.testing.assert_allclose(window_logits((up, side)), expected, atol=1e-5)
+    for too_small in [(up - 1, side), (up, side - 1)]:
+        assert np.abs(window_logits(too_small) - expected).max() > 1e-3, too_small
+
+
+def test_pixelcnn_window_sampling_matches_the_compiled_loop(rng):
+    """The NumPy window loop and the compiled Keras loop over the whole
+    network draw the same pixels from the same seed; the second model hides
+    the PixelCNN's layers in a nested model."""
+    pixelcnn = _pixelcnn_with_random_biases(rng)
+    inputs = keras.Input((9, 8, 1))
+    opaque = AutoregressiveModel(keras.Model(inputs, pixelcnn.network(inputs)))
+    assert conv_chain(opaque.network, MaskedConv2D) is None
+    samples = pixelcnn.sample(64, seed=3)
+    np.testing.assert_array_equal(samples, opaque.sample(64, seed=3))
+    assert 0.1 < samples.mean() < 0.9
+    x = rng.integers(0, 2, size=(32, 9, 8, 1)).astype("float32")
+    observed = np.zeros((9, 8, 1), dtype=bool)
+    observed[:4] = True
+    completed = pixelcnn.complete(x, observed, seed=4)
+    np.testing.assert_array_equal(completed, opaque.complete(x, observed, seed=4))
+    np.testing.assert_array_equal(completed[:, :4], x[:, :4])
 
 
 def test_pixelcnn_validates_input_shape():

@@ -21,7 +21,9 @@ from keras_ae.layers.masked import MaskedConv2D, MaskedDense
 from keras_ae.models._own_loss import OwnLossModel
 from keras_ae.models.autoregressive_sampling import (
     AutoregressiveSampler,
+    conv_chain,
     dense_chain,
+    fill_conv_chain,
     fill_dense_chain,
 )
 
@@ -139,8 +141,11 @@ class AutoregressiveModel(OwnLossModel, keras.Model):
         One compiled loop (`AutoregressiveSampler`) makes all the network
         passes, or, for MADE's chain of `MaskedDense` layers, a NumPy loop
         that updates the hidden pre-activations one component at a time
-        (`fill_dense_chain`); the uniform draws are made here with NumPy, so a seed gives
-        the same samples on every backend. Components that no example draws
+        (`fill_dense_chain`), or, for PixelCNN's chain of `MaskedConv2D`
+        layers, a NumPy loop that computes each pixel's logit from the
+        window of rows and columns it sees (`fill_conv_chain`); the uniform
+        draws are made here with NumPy, so a seed gives the same samples on
+        every backend. Components that no example draws
         are skipped.
         """
         n = len(x)
@@ -153,6 +158,9 @@ class AutoregressiveModel(OwnLossModel, keras.Model):
         chain = dense_chain(self.network, MaskedDense)
         if chain is not None:
             return fill_dense_chain(chain, flat, free, uniforms, steps).reshape(x.shape)
+        chain = conv_chain(self.network, MaskedConv2D)
+        if chain is not None and len(self.event_shape) == 3 and self.event_shape[-1] == 1:
+            return fill_conv_chain(chain, x, free, uniforms, steps)
         return self._fill_compiled(flat, free, uniforms, steps).reshape(x.shape)
 
     def _fill_compiled(self, flat, free, uniforms, steps):

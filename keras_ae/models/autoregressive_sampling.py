@@ -11,13 +11,28 @@ MADE needs less: its network is a chain of dense layers, and drawing
 component `i` changes the first layer's pre-activation by one row of its
 kernel. `fill_dense_chain` runs that loop in NumPy, a few matrix-vector
 products per component, the same on every backend.
+
+PixelCNN's network is a chain of masked convolutions: the logit of pixel
+`(r, c)` depends only on the input rows `r - up .. r` and the columns
+`c - side .. c + side`, where `up` and `side` add up the half-widths of the
+kernels (`conv_chain_reach`). `fill_conv_chain` runs the loop in NumPy on
+that window only, a few small convolutions per pixel instead of a pass of
+the network over the whole image, again the same on every backend.
 """
 
 import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["AutoregressiveSampler", "dense_chain", "fill_dense_chain"]
+__all__ = [
+    "AutoregressiveSampler",
+    "conv_chain",
+    "conv_chain_logits_at",
+    "conv_chain_reach",
+    "dense_chain",
+    "fill_conv_chain",
+    "fill_dense_chain",
+]
 
 
 class AutoregressiveSampler(keras.Model):
@@ -71,6 +86,31 @@ _NUMPY_ACTIVATIONS = {
 }
 
 
+def _plain_chain(network, layer_class):
+    """The layers of `network` when it is `Input -> layer_class -> ... -> layer_class`, or None.
+
+    Each layer must take the previous one's output, the last one's output
+    must be the network's, and every activation must be one NumPy can apply.
+    """
+    layers = network.layers[1:]
+    if (
+        len(network.inputs) != 1
+        or not layers
+        or not isinstance(network.layers[0], keras.layers.InputLayer)
+        or not all(type(layer) is layer_class for layer in layers)
+    ):
+        return None
+    previous = network.layers[0].output
+    for layer in layers:
+        name = keras.activations.serialize(layer.activation)
+        if name not in _NUMPY_ACTIVATIONS or layer.input is not previous:
+            return None
+        previous = layer.output
+    if previous is not network.outputs[0]:
+        return None
+    return layers
+
+
 def dense_chain(network, dense_class):
     """The layers of `network` as NumPy `(masked kernel, bias, activation)`, or None.
 
@@ -78,28 +118,17 @@ def dense_chain(network, dense_class):
     dense_class` (MADE's) with activations NumPy can apply; anything else
     returns None and is sampled by `AutoregressiveSampler`.
     """
-    layers = network.layers[1:]
-    if (
-        len(network.inputs) != 1
-        or not layers
-        or not isinstance(network.layers[0], keras.layers.InputLayer)
-        or not all(type(layer) is dense_class for layer in layers)
-    ):
+    layers = _plain_chain(network, dense_class)
+    if layers is None:
         return None
     chain = []
-    previous = network.layers[0].output
     for layer in layers:
-        name = keras.activations.serialize(layer.activation)
-        if name not in _NUMPY_ACTIVATIONS or layer.input is not previous:
-            return None
         kernel = ops.convert_to_numpy(layer.kernel).astype("float64") * layer.mask
         bias = (
             np.zeros(layer.units) if layer.bias is None else ops.convert_to_numpy(layer.bias)
         ).astype("float64")
-        chain.append((kernel, bias, _NUMPY_ACTIVATIONS[name]))
-        previous = layer.output
-    if previous is not network.outputs[0]:
-        return None
+        activation = _NUMPY_ACTIVATIONS[keras.activations.serialize(layer.activation)]
+        chain.append((kernel, bias, activation))
     return chain
 
 
@@ -127,4 +156,102 @@ def fill_dense_chain(chain, flat, free, uniforms, steps):
         new = np.where(free[:, i], drawn, x[:, i])
         first += np.outer(new - x[:, i], kernel[i])
         x[:, i] = new
+    return x.astype("float32")
+
+
+def conv_chain(network, conv_class):
+    """The layers of `network` as NumPy `(masked kernel, bias, activation)`, or None.
+
+    Only for a network that is a plain chain `Input -> conv_class -> ... ->
+    conv_class` (PixelCNN's `MaskedConv2D` layers: stride 1, `"same"`
+    padding, square odd kernels masked to the rows above and the pixels to
+    the left) with activations NumPy can apply; anything else returns None
+    and is sampled by `AutoregressiveSampler`. Kernels are `(k, k, in, out)`.
+    """
+    layers = _plain_chain(network, conv_class)
+    if layers is None:
+        return None
+    chain = []
+    for layer in layers:
+        kernel = ops.convert_to_numpy(layer.kernel).astype("float64")
+        kernel = kernel * layer.mask[:, :, None, None]
+        filters = kernel.shape[-1]
+        bias = (
+            np.zeros(filters) if layer.bias is None else ops.convert_to_numpy(layer.bias)
+        ).astype("float64")
+        activation = _NUMPY_ACTIVATIONS[keras.activations.serialize(layer.activation)]
+        chain.append((kernel, bias, activation))
+    return chain
+
+
+def conv_chain_reach(chain):
+    """`(up, side)`: output `(r, c)` of `chain` sees input rows `r - up .. r`, columns `c +- side`.
+
+    Each stride-1 `"same"` layer with a `k x k` kernel widens the view by
+    `k // 2` rows upwards and `k // 2` columns to each side; the masks keep
+    every row below out of it.
+    """
+    reach = sum(kernel.shape[0] // 2 for kernel, _, _ in chain)
+    return reach, reach
+
+
+def _conv_same(x, kernel, bias, activation):
+    """A stride-1 convolution with `"same"` zero padding of `x` (n, h, w, in), in NumPy.
+
+    One matrix product over the kernel positions the mask keeps (the rows
+    above the centre and the pixels left of it), with the shifted copies of
+    the input side by side.
+    """
+    k = kernel.shape[0]
+    half = k // 2
+    n, h, w, _ = x.shape
+    padded = np.pad(x, ((0, 0), (half, half), (half, half), (0, 0)))
+    kept = [(i, j) for i in range(k) for j in range(k) if kernel[i, j].any()]
+    if not kept:
+        return activation(np.broadcast_to(bias, (n, h, w, kernel.shape[-1])).copy())
+    shifted = np.concatenate([padded[:, i : i + h, j : j + w] for i, j in kept], axis=-1)
+    weights = np.concatenate([kernel[i, j] for i, j in kept], axis=0)
+    return activation(shifted @ weights + bias)
+
+
+def conv_chain_logits_at(chain, images, r, c, *, reach=None):
+    """The logits of pixel `(r, c)` of `images` (n, h, w, channels), from a window only.
+
+    The chain runs on the rows `r0 .. r0 + up` and the columns `c0 .. c0 + 2
+    side` of the images, with `r0 = max(0, r - up)` and `c0 = c - side`
+    clipped to the image; a window edge is either an edge of the image,
+    where the network pads with zeros too, or at least `up` rows (`side`
+    columns) away from `(r, c)`, beyond its view. So the logits are those of
+    the whole network. `reach` overrides `conv_chain_reach(chain)`.
+
+    Returns:
+        A float64 NumPy array of shape `(n, channels_out)`.
+    """
+    up, side = conv_chain_reach(chain) if reach is None else reach
+    height, width = images.shape[1:3]
+    rows = min(height, up + 1)
+    cols = min(width, 2 * side + 1)
+    r0 = min(max(r - up, 0), height - rows)
+    c0 = min(max(c - side, 0), width - cols)
+    h = images[:, r0 : r0 + rows, c0 : c0 + cols]
+    for kernel, bias, activation in chain:
+        h = _conv_same(h, kernel, bias, activation)
+    return h[:, r - r0, c - c0]
+
+
+def fill_conv_chain(chain, images, free, uniforms, steps):
+    """`AutoregressiveSampler`'s loop in NumPy for a chain of masked convolutions.
+
+    Each step computes only the logit of the pixel being drawn, from the
+    window of the image it can see (`conv_chain_logits_at`). `images` is
+    `(n, h, w, 1)`; `free` and `uniforms` are flattened to `(n, h * w)`;
+    `steps` are flat pixel indices in the order of drawing.
+    """
+    x = images.astype("float64")
+    width = x.shape[2]
+    for i in steps:
+        r, c = divmod(int(i), width)
+        logit = conv_chain_logits_at(chain, x, r, c)[:, 0]
+        drawn = (uniforms[:, i] < 1.0 / (1.0 + np.exp(-logit))).astype("float64")
+        x[:, r, c, 0] = np.where(free[:, i], drawn, x[:, r, c, 0])
     return x.astype("float32")
