@@ -33,13 +33,55 @@ settings.register_profile("thorough", parent=settings.get_profile("keras_ae"), m
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_ae"))
 
 
+def _forwarder(trampoline, signature):
+    """A function with `signature` that calls `trampoline` with its arguments.
+
+    A real parameter list, not a `__signature__` attribute: Keras wraps `build`
+    with `functools.wraps`, which copies the function's attributes onto an
+    unbound wrapper, so a signature stored on the function would keep `self`.
+    """
+    parameters, arguments, defaults = [], [], {"_trampoline": trampoline}
+    keyword_only_started, last_positional_only = False, None
+    for index, parameter in enumerate(signature.parameters.values()):
+        name, kind = parameter.name, parameter.kind
+        if kind is parameter.KEYWORD_ONLY and not keyword_only_started:
+            parameters.append("*")
+            keyword_only_started = True
+        if kind is parameter.VAR_POSITIONAL:
+            parameters.append(f"*{name}")
+            arguments.append(f"*{name}")
+            keyword_only_started = True
+            continue
+        if kind is parameter.VAR_KEYWORD:
+            parameters.append(f"**{name}")
+            arguments.append(f"**{name}")
+            continue
+        text = name
+        if parameter.default is not parameter.empty:
+            defaults[f"_default_{index}"] = parameter.default
+            text += f"=_default_{index}"
+        parameters.append(text)
+        arguments.append(f"{name}={name}" if kind is parameter.KEYWORD_ONLY else name)
+        if kind is parameter.POSITIONAL_ONLY:
+            last_positional_only = len(parameters)
+    if last_positional_only is not None:
+        parameters.insert(last_positional_only, "/")
+    header = f"def forwarder({', '.join(parameters)}):"
+    source = f"{header}\n    return _trampoline({', '.join(arguments)})\n"
+    namespace = dict(defaults)
+    exec(source, namespace)  # noqa: S102  (test tooling: a signature-exact forwarder)
+    return namespace["forwarder"]
+
+
 def _expose_mutated_signatures():
-    """Under mutation testing (mutmut), gives each wrapped method its real signature.
+    """Under mutation testing (mutmut), gives each wrapped method its real parameters.
 
     mutmut replaces every method of the mutated modules by a `(*args, **kwargs)`
-    trampoline; Keras reads a layer's `__init__` arguments with
-    `inspect.getfullargspec`, which sees through `__signature__` only.
+    trampoline; Keras reads a layer's `__init__`, `call` and `build` arguments
+    with `inspect`, so each trampoline is put behind a function with the
+    original's parameter list.
     """
+    import functools
     import inspect
     import sys
 
@@ -49,10 +91,13 @@ def _expose_mutated_signatures():
         for cls in vars(module).values():
             if not isinstance(cls, type) or cls.__module__ != name:
                 continue
-            for attribute in vars(cls).values():
+            for attribute_name, attribute in list(vars(cls).items()):
                 wrapped = getattr(attribute, "__wrapped__", None)
                 if callable(wrapped) and inspect.isfunction(attribute):
-                    attribute.__signature__ = inspect.signature(wrapped)
+                    forwarder = _forwarder(attribute, inspect.signature(wrapped))
+                    functools.update_wrapper(forwarder, wrapped, updated=())
+                    del forwarder.__wrapped__
+                    setattr(cls, attribute_name, forwarder)
 
 
 def pytest_configure(config):
