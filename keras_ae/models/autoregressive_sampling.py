@@ -111,6 +111,14 @@ def _plain_chain(network, layer_class):
     return layers
 
 
+def _numpy_layer(layer, masked_kernel):
+    """`(masked kernel, bias, activation)` of `layer` in float64 NumPy."""
+    units = masked_kernel.shape[-1]
+    bias = np.zeros(units) if layer.bias is None else ops.convert_to_numpy(layer.bias)
+    activation = _NUMPY_ACTIVATIONS[keras.activations.serialize(layer.activation)]
+    return masked_kernel, bias.astype("float64"), activation
+
+
 def dense_chain(network, dense_class):
     """The layers of `network` as NumPy `(masked kernel, bias, activation)`, or None.
 
@@ -121,15 +129,10 @@ def dense_chain(network, dense_class):
     layers = _plain_chain(network, dense_class)
     if layers is None:
         return None
-    chain = []
-    for layer in layers:
-        kernel = ops.convert_to_numpy(layer.kernel).astype("float64") * layer.mask
-        bias = (
-            np.zeros(layer.units) if layer.bias is None else ops.convert_to_numpy(layer.bias)
-        ).astype("float64")
-        activation = _NUMPY_ACTIVATIONS[keras.activations.serialize(layer.activation)]
-        chain.append((kernel, bias, activation))
-    return chain
+    return [
+        _numpy_layer(layer, ops.convert_to_numpy(layer.kernel).astype("float64") * layer.mask)
+        for layer in layers
+    ]
 
 
 def fill_dense_chain(chain, flat, free, uniforms, steps):
@@ -171,17 +174,13 @@ def conv_chain(network, conv_class):
     layers = _plain_chain(network, conv_class)
     if layers is None:
         return None
-    chain = []
-    for layer in layers:
-        kernel = ops.convert_to_numpy(layer.kernel).astype("float64")
-        kernel = kernel * layer.mask[:, :, None, None]
-        filters = kernel.shape[-1]
-        bias = (
-            np.zeros(filters) if layer.bias is None else ops.convert_to_numpy(layer.bias)
-        ).astype("float64")
-        activation = _NUMPY_ACTIVATIONS[keras.activations.serialize(layer.activation)]
-        chain.append((kernel, bias, activation))
-    return chain
+    return [
+        _numpy_layer(
+            layer,
+            ops.convert_to_numpy(layer.kernel).astype("float64") * layer.mask[:, :, None, None],
+        )
+        for layer in layers
+    ]
 
 
 def conv_chain_reach(chain):
