@@ -52,22 +52,6 @@ def test_course_has_twelve_assignments_each_with_a_release_and_a_wrong_submissio
         )
 
 
-def test_welcome_notebook_and_readme_list_every_assignment_with_its_points():
-    """Students find their graded practice from the course map and the exercises' README."""
-    welcome = (exercises.ROOT / "course" / "00_welcome.md").read_text()
-    readme = (exercises.COURSE / "README.md").read_text()
-    for name in ASSIGNMENTS:
-        points = sum(
-            cell["metadata"]["nbgrader"].get("points", 0)
-            for notebook in exercises.notebook_names(name)
-            for cell in exercises.read_notebook(exercises.SOURCE / name / notebook)["cells"]
-            if cell["metadata"].get("nbgrader", {}).get("grade")
-        )
-        assert f"`{name}` ({points:g} points)" in welcome, f"00_welcome.md: {name} with its points"
-        row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")
-        assert row.endswith(f"= {points:g} |"), f"course/exercises/README.md: {name}'s points"
-
-
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_is_up_to_date(graded, name):
     """The committed release is what nbgrader makes of the current source."""
@@ -233,6 +217,9 @@ def test_points_shown_to_students_are_those_of_the_test_cells(name):
     assert row, f"course/exercises/README.md has no row for {name}"
     assert [int(p) for p in row.group(1).split("+")] == points
     assert int(row.group(2)) == sum(points)
+    # Students find their graded practice from the course map of the welcome notebook.
+    welcome = (exercises.ROOT / "course" / "00_welcome.md").read_text()
+    assert f"`{name}` ({sum(points):g} points)" in welcome, f"00_welcome.md: {name} with its points"
 
 
 def test_feedback_filter_hides_hidden_tests_in_sources_and_tracebacks():
