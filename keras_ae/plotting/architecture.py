@@ -162,6 +162,15 @@ def _expandable(layer):
     return inputs is not None and len(inputs) == 1 and outputs is not None and len(outputs) == 1
 
 
+def _layer_ends(graph, key, layer):
+    """Adds `layer` (its own layers if `_expandable`); returns (entry node, exit node)."""
+    if _expandable(layer):
+        inner_inputs, inner_outputs = _model_graph(graph, layer, f"{key}/")
+        return inner_inputs[0], inner_outputs[0]
+    _layer_node(graph, key, layer)
+    return key, key
+
+
 def _model_graph(graph, model, prefix):
     """Adds the layers of a functional or Sequential `model`; returns (inputs, outputs).
 
@@ -180,14 +189,9 @@ def _model_graph(graph, model, prefix):
         )
         first = previous
         for layer in model.layers:
-            if _expandable(layer):
-                inner_inputs, inner_outputs = _model_graph(graph, layer, f"{prefix}{layer.name}/")
-                _join(graph, [previous], inner_inputs)
-                previous = inner_outputs[0]
-                continue
-            key = _layer_node(graph, f"{prefix}{layer.name}", layer)
-            graph.connect(previous, key)
-            previous = key
+            entry, exit_ = _layer_ends(graph, f"{prefix}{layer.name}", layer)
+            _join(graph, [previous], [entry])
+            previous = exit_
         return [first], [previous]
     if not hasattr(model, "inputs") or model.inputs is None:
         key = _layer_node(graph, f"{prefix}{model.name}", model)
@@ -209,12 +213,8 @@ def _model_graph(graph, model, prefix):
                 activation=None,
             )
             ends[name] = (key, key)
-        elif _expandable(layer):
-            inner_inputs, inner_outputs = _model_graph(graph, layer, f"{key}/")
-            ends[name] = (inner_inputs[0], inner_outputs[0])
         else:
-            _layer_node(graph, key, layer)
-            ends[name] = (key, key)
+            ends[name] = _layer_ends(graph, key, layer)
         for call in entry.get("inbound_nodes", ()):
             for source, *_ in _keras_histories(call):
                 _join(graph, [ends[source][1]], [ends[name][0]])
