@@ -1,4 +1,5 @@
 import re
+import warnings
 
 import keras
 import numpy as np
@@ -69,7 +70,7 @@ def test_pca_reconstruction_whiten_does_not_change_reconstructions():
     x = _correlated_data()
     plain = evaluation.pca_reconstruction(x[:60], x[60:], 3)
     whitened = evaluation.pca_reconstruction(x[:60], x[60:], 3, whiten=True)
-    assert whitened["pca"].whiten
+    assert whitened["pca"].whiten and not plain["pca"].whiten
     np.testing.assert_allclose(whitened["reconstructions"], plain["reconstructions"], atol=1e-8)
 
 
@@ -229,6 +230,14 @@ def test_principal_angles_rejects_vectors():
         evaluation.principal_angles(np.ones(5), np.ones((5, 2)))
 
 
+def test_principal_angles_between_two_lines():
+    # One column each: the angle between two lines through the origin.
+    a = np.array([[1.0], [0.0]])
+    b = np.array([[1.0], [1.0]])
+    np.testing.assert_allclose(evaluation.principal_angles(a, b), [45.0])
+    np.testing.assert_allclose(evaluation.principal_angles(a, b, degrees=False), [np.pi / 4])
+
+
 # mean_activations
 
 
@@ -284,6 +293,46 @@ def test_linear_probe_flattens_image_features():
     assert evaluation.linear_probe(
         images[:300], y[:300], images[300:], y[300:]
     ) == evaluation.linear_probe(features[:300], y[:300], features[300:], y[300:])
+
+
+def test_linear_probe_standardises_features_first():
+    # The label is the sign of a feature a thousand times smaller than the noise
+    # features: without standardisation, the L2 penalty keeps its weight near zero.
+    rng = np.random.default_rng(0)
+    signal = rng.normal(size=600)
+    features = np.column_stack([1e-3 * signal, rng.normal(size=(600, 5))])
+    y = (signal > 0).astype(int)
+    accuracy = evaluation.linear_probe(features[:400], y[:400], features[400:], y[400:])
+    assert accuracy > 0.9  # 0.95 measured; without standardisation 0.47
+
+
+def test_linear_probe_regularisation_strength_is_passed_on():
+    # With a tiny C the penalty wins: every weight is near zero and the probe
+    # predicts the majority class of the training labels.
+    features, y = _two_blobs(n=400, separation=6.0)
+    y_train = y[:300].copy()
+    y_train[:40] = 1
+    accuracy = evaluation.linear_probe(features[:300], y_train, features[300:], y[300:], C=1e-8)
+    majority = np.bincount(y_train).argmax()
+    assert accuracy == pytest.approx(np.mean(y[300:] == majority))
+
+
+def test_linear_probe_default_regularisation_is_c_one():
+    # Random labels on as many features as samples: the fit, and so the test
+    # accuracy, depends on C, so the default must be the documented C=1.0.
+    rng = np.random.default_rng(3)
+    features = rng.normal(size=(120, 40))
+    y = rng.integers(0, 2, size=120)
+    args = (features[:60], y[:60], features[60:], y[60:])
+    by_c = {c: evaluation.linear_probe(*args, C=c) for c in (0.01, 1.0, 2.0)}
+    assert len(set(by_c.values())) > 1
+    assert evaluation.linear_probe(*args) == by_c[1.0]
+
+
+def test_linear_probe_iteration_budget_is_passed_on():
+    features, y = _two_blobs(n=400, separation=1.0)
+    with pytest.warns(Warning, match="(?i)iter"):
+        evaluation.linear_probe(features[:300], y[:300], features[300:], y[300:], max_iter=1)
 
 
 def test_linear_probe_rejects_label_count_mismatch():
@@ -441,7 +490,10 @@ def test_detection_report_flags_strictly_greater_scores():
 
 
 def test_detection_report_nothing_flagged_has_zero_precision():
-    report = evaluation.detection_report(np.array([1.0, 2.0]), np.array([0, 1]), 5.0)
+    # Precision is 0/0 here: reported as 0, quietly (no UndefinedMetricWarning).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = evaluation.detection_report(np.array([1.0, 2.0]), np.array([0, 1]), 5.0)
     assert report["precision"] == 0.0
     assert report["recall"] == 0.0
     assert report["roc_auc"] == 1.0
@@ -513,6 +565,25 @@ def test_gaussian_kl_is_float64_for_float32_backend_tensors():
     expected = 2 * 0.5 * (mu**2 + np.expm1(log_var) - log_var)
     assert kl.dtype == np.float64
     np.testing.assert_allclose(kl, expected, rtol=1e-6)
+
+
+def test_gaussian_kl_of_a_single_code_vector():
+    np.testing.assert_allclose(
+        evaluation.gaussian_kl(np.array([1.0, 0.0]), np.zeros(2), axis=0), 0.5
+    )
+    np.testing.assert_allclose(
+        evaluation.gaussian_kl(np.array([[1.0, 0.0]]), np.zeros((1, 2)), axis=-2), [0.5, 0.0]
+    )
+
+
+@pytest.mark.parametrize("axis", [2, -3, 1.5, None])
+def test_gaussian_kl_rejects_an_axis_the_array_does_not_have(axis):
+    message = (
+        "Invalid value received for argument `axis`. Expected an axis of an array "
+        f"with shape (2, 3). Received: axis={axis}"
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        evaluation.gaussian_kl(np.zeros((2, 3)), np.zeros((2, 3)), axis=axis)
 
 
 def test_gaussian_kl_rejects_shape_mismatch():
