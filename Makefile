@@ -115,13 +115,17 @@ test-wheel: $(STAMP)
 	cd $(WHEEL_DIR) && env -u PYTHONPATH KERAS_BACKEND=$(WHEEL_BACKEND) venv/bin/python smoke.py README.md
 	rm -rf $(WHEEL_DIR)
 
-# Mutation testing of the numerical core with mutmut, on JAX, with the test files
-# listed in pyproject.toml's [tool.mutmut]; writes tests/mutation/REPORT.md.
+# Mutation testing of the numerical core with mutmut, with the test files listed in
+# pyproject.toml's [tool.mutmut]; writes tests/mutation/REPORT.md.
 # `make mutation MUTANTS="keras_ae.layers.noise*"` runs one module's mutants.
+# mutmut forks a test process per mutant from one that has imported the backend:
+# PyTorch with one OpenMP thread forks safely, JAX's and TensorFlow's thread pools
+# can deadlock in the child (seen as long runs of timeouts on JAX).
 MUTANTS ?=
+MUTATION_BACKEND ?= torch
 mutation: $(STAMP)
-	KERAS_BACKEND=jax nice $(BIN)/mutmut run $(MUTANTS)
-	$(BIN)/python tests/mutation/report.py > tests/mutation/REPORT.md
+	KERAS_BACKEND=$(MUTATION_BACKEND) OMP_NUM_THREADS=1 nice $(BIN)/mutmut run $(MUTANTS)
+	KERAS_BACKEND=$(MUTATION_BACKEND) $(BIN)/python tests/mutation/report.py > tests/mutation/REPORT.md
 	@cat tests/mutation/REPORT.md
 
 test: lint test-library test-doctests test-wheel test-notebooks test-lab test-docs

@@ -211,8 +211,9 @@ class KLWarmup(keras.callbacks.Callback):
     """Anneals the KL weight `beta` of a VAE linearly from `start` to `target`.
 
     At the start of epoch `e` (counting from 0) the model's `beta` is set to
-    `start + (target - start) * min(1, e / warmup_epochs)`, so training begins
-    as a plain autoencoder and the prior's pull grows gradually. This keeps
+    `start + (target - start) * min(1, e / warmup_epochs)`, so with `start=0`
+    training begins with the reconstruction term alone (a noisy autoencoder:
+    the code is still sampled) and the prior's pull grows gradually. This keeps
     the KL term from collapsing the posterior onto the prior early in
     training. The current value is added to the logs as `beta`.
 
