@@ -43,10 +43,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The Keras backend of the lab's kernels: `make lab COURSE_BACKEND=jax` (or torch).
+COURSE_BACKEND ?= tensorflow
+
 # The lab serves workspace/, a copy of the course that git ignores, never course/:
 # running a lecture rewrites it. tools/workspace.py says more.
 lab: $(STAMP)
-	KERAS_BACKEND=tensorflow $(BIN)/python tools/workspace.py lab
+	KERAS_BACKEND=$(COURSE_BACKEND) $(BIN)/python tools/workspace.py lab
 
 update-course: $(STAMP)
 	$(BIN)/python tools/workspace.py update

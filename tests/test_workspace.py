@@ -3,6 +3,7 @@
 import importlib.util
 import json
 import pathlib
+import subprocess
 
 import pytest
 
@@ -136,3 +137,34 @@ def test_lab_settings_show_students_only_validate_and_no_news():
         assert f'"nbgrader.server_extensions.{name}": False' in server
     overrides = json.loads((config / "lab-settings" / "overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_lab_runs_on_the_backend_the_student_chooses():
+    make = subprocess.run(
+        ["make", "-n", "lab", "COURSE_BACKEND=jax"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "KERAS_BACKEND=jax " in make.stdout
+    env = workspace.lab_environment(
+        ROOT / "workspace", {"PATH": "/usr/bin", "KERAS_BACKEND": "torch"}
+    )
+    assert env["KERAS_BACKEND"] == "torch"
+    assert workspace.lab_environment(ROOT / "workspace", {"PATH": "/usr/bin"})["KERAS_BACKEND"] == (
+        workspace.DEFAULT_BACKEND
+    )
+
+
+def test_lab_refuses_a_misspelt_backend_before_creating_the_workspace(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflw")
+    with pytest.raises(SystemExit) as exit_info:
+        workspace.main(["lab", "--workspace", str(tmp_path / "ws")])
+    assert exit_info.value.code == 2
+    message = capsys.readouterr().err
+    assert "KERAS_BACKEND must be one of {'tensorflow', 'jax', 'torch'}" in message
+    assert "Received: KERAS_BACKEND='tensorflw'" in message
+    assert not (tmp_path / "ws").exists()

@@ -35,6 +35,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 COURSE = ROOT / "course"
 RELEASE = COURSE / "exercises" / "release"
 WORKSPACE = ROOT / "workspace"
+# The Keras backends the course runs on; the lab's kernels use KERAS_BACKEND.
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_BACKEND = "tensorflow"
 JUPYTER_CONFIG = ROOT / "tools" / "jupyter"
 MANIFEST = ".course-manifest.json"
 
@@ -129,6 +132,9 @@ def report(result, workspace=WORKSPACE):
 def lab_environment(workspace=WORKSPACE, environ=None):
     """The environment JupyterLab runs in: the project's Jupyter configuration.
 
+    Its kernels use the Keras backend named by KERAS_BACKEND (TensorFlow when it
+    is unset); any other value than the three backends raises a ValueError.
+
     Settings changed in JupyterLab (theme, layout) are saved in the hidden
     folder `.jupyter/` of the workspace, not in the repository.
     """
@@ -137,7 +143,13 @@ def lab_environment(workspace=WORKSPACE, environ=None):
     env["JUPYTER_CONFIG_DIR"] = str(JUPYTER_CONFIG)
     env["JUPYTERLAB_SETTINGS_DIR"] = str(workspace / ".jupyter" / "user-settings")
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(workspace / ".jupyter" / "workspaces")
-    env.setdefault("KERAS_BACKEND", "tensorflow")
+    backend = env.setdefault("KERAS_BACKEND", DEFAULT_BACKEND)
+    if backend not in BACKENDS:
+        allowed = ", ".join(repr(b) for b in BACKENDS)
+        raise ValueError(
+            f"KERAS_BACKEND must be one of {{{allowed}}}. Received: KERAS_BACKEND={backend!r} "
+            "(choose the course's backend with `make lab COURSE_BACKEND=jax`, for example)"
+        )
     # nbgrader, python and pip of the course environment in JupyterLab's terminals.
     bin_dir = str(pathlib.Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
@@ -163,6 +175,11 @@ def main(argv=None):
     if args.command == "update":
         print("\n".join(report(update(workspace), workspace)))
         return 0
+    if args.command == "lab":
+        try:
+            environment = lab_environment(workspace)
+        except ValueError as error:
+            parser.exit(2, f"{parser.prog} lab: {error}\n")
     created = init(workspace)
     if created is not None:
         print(
@@ -174,7 +191,7 @@ def main(argv=None):
     if args.command == "lab":
         sys.stdout.flush()
         command = lab_command(workspace, extra)
-        os.execve(command[0], command, lab_environment(workspace))
+        os.execve(command[0], command, environment)
     return 0
 
 
