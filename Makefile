@@ -43,8 +43,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The Keras backend of the lab's kernels: `make lab COURSE_BACKEND=jax` (or torch).
-COURSE_BACKEND ?= tensorflow
+# The Keras backend of the lab's kernels: JAX, the fastest on the course's notebooks
+# (README, "Choosing the backend"); `make lab COURSE_BACKEND=tensorflow` (or torch).
+COURSE_BACKEND ?= jax
 
 # The lab serves workspace/, a copy of the course that git ignores, never course/:
 # running a lecture rewrites it. tools/workspace.py says more.
@@ -95,7 +96,7 @@ test-notebooks: $(STAMP)
 # The student's path in headless Chromium (Debian's chromium and chromium-driver).
 test-lab: $(STAMP)
 	@echo "== the course in JupyterLab, in a real browser"
-	env -u TF_CPP_MIN_LOG_LEVEL -u TF_ENABLE_ONEDNN_OPTS KERAS_BACKEND=tensorflow KERAS_AE_LAB_TEST=1 \
+	env -u TF_CPP_MIN_LOG_LEVEL -u TF_ENABLE_ONEDNN_OPTS KERAS_BACKEND=$(COURSE_BACKEND) KERAS_AE_LAB_TEST=1 \
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_lab_browser.py
 
 

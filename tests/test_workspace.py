@@ -148,6 +148,12 @@ def test_lab_runs_on_the_backend_the_student_chooses():
         check=True,
     )
     assert "KERAS_BACKEND=jax " in make.stdout
+    default = subprocess.run(
+        ["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert f"KERAS_BACKEND={workspace.DEFAULT_BACKEND} " in default.stdout, (
+        "`make lab` and tools/workspace.py should agree on the course's default backend"
+    )
     env = workspace.lab_environment(
         ROOT / "workspace", {"PATH": "/usr/bin", "KERAS_BACKEND": "torch"}
     )

@@ -37,7 +37,7 @@ RELEASE = COURSE / "exercises" / "release"
 WORKSPACE = ROOT / "workspace"
 # The Keras backends the course runs on; the lab's kernels use KERAS_BACKEND.
 BACKENDS = ("tensorflow", "jax", "torch")
-DEFAULT_BACKEND = "tensorflow"
+DEFAULT_BACKEND = "jax"  # the fastest on the course's notebooks (README)
 JUPYTER_CONFIG = ROOT / "tools" / "jupyter"
 MANIFEST = ".course-manifest.json"
 
@@ -132,8 +132,8 @@ def report(result, workspace=WORKSPACE):
 def lab_environment(workspace=WORKSPACE, environ=None):
     """The environment JupyterLab runs in: the project's Jupyter configuration.
 
-    Its kernels use the Keras backend named by KERAS_BACKEND (TensorFlow when it
-    is unset); any other value than the three backends raises a ValueError.
+    Its kernels use the Keras backend named by KERAS_BACKEND (JAX when it is
+    unset); any other value than the three backends raises a ValueError.
 
     Settings changed in JupyterLab (theme, layout) are saved in the hidden
     folder `.jupyter/` of the workspace, not in the repository.
@@ -148,7 +148,7 @@ def lab_environment(workspace=WORKSPACE, environ=None):
         allowed = ", ".join(repr(b) for b in BACKENDS)
         raise ValueError(
             f"KERAS_BACKEND must be one of {{{allowed}}}. Received: KERAS_BACKEND={backend!r} "
-            "(choose the course's backend with `make lab COURSE_BACKEND=jax`, for example)"
+            "(choose the course's backend with `make lab COURSE_BACKEND=tensorflow`, for example)"
         )
     # nbgrader, python and pip of the course environment in JupyterLab's terminals.
     bin_dir = str(pathlib.Path(sys.executable).parent)
