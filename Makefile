@@ -14,10 +14,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BACKENDS ?= tensorflow jax torch
-# The lecture notebooks run in quick mode on TensorFlow and JAX in `make test`.
-# PyTorch: `make test-notebooks NOTEBOOK_BACKENDS=torch`, left out for time (quick
-# mode there is several times slower on 2 cores; lecture 08 has not finished in 15 min).
-NOTEBOOK_BACKENDS ?= tensorflow jax
+# The lecture notebooks run in quick mode on every backend in `make test`, the course's
+# default (JAX) first, each with one OpenMP thread (PyTorch's threads otherwise spin
+# against each other on a busy 2-core machine).
+NOTEBOOK_BACKENDS ?= jax tensorflow torch
 # Processes (pytest-xdist's -n) for the library tests and the notebooks, one
 # test file (one notebook) per process at a time; empty: a single process.
 # `make test PYTEST_WORKERS=2` on a 2-core machine.
