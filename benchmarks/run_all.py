@@ -1,7 +1,7 @@
 """Runs every benchmark and regenerates benchmarks/RESULTS.md and the README's table.
 
 Runs, in one process (`bench_backends` and `bench_peers` start subprocesses):
-the seven comparisons and the dataset loader timings, each at its
+the eight comparisons and the dataset loader timings, each at its
 full default size; prints each one's table and the time it took; then writes
 
 - `benchmarks/RESULTS.md`: date, machine (CPU, cores, RAM, load average
@@ -140,6 +140,18 @@ def _anomaly(r):
     return measured, target, f"conv AE {difference:+.3f} from the published figure"
 
 
+def _notebooks(r):
+    totals = ", ".join(f"{b} {t:,.0f} s" for b, t in r["totals"].items())
+    fastest = r["fastest"]
+    measured = (
+        f"all {len(r['seconds'])} lectures in {r['mode']} mode: {totals} (fastest on "
+        f"{r['wins'][fastest]} of {len(r['seconds'])} lectures: {fastest})"
+    )
+    target = "the course's default backend is the fastest in total"
+    verdict = f"{_met(fastest == r['default'])} (default {r['default']})"
+    return measured, target, verdict
+
+
 def _datasets(r):
     measured = "; ".join(f"`{row['call']}` {row['median_s']:.3f} s" for row in r.values())
     return "median " + measured, "(timing only)", "reported"
@@ -189,6 +201,12 @@ BENCHMARKS = [
         "bench_peers",
         ["--quick"],
         _peers,
+    ),
+    (
+        "8. The lectures on each backend",
+        "bench_notebooks",
+        "--mode quick --lectures 00 --backends jax".split(),
+        _notebooks,
     ),
     ("Dataset loaders", "bench_datasets", "--n 100 --repeats 1".split(), _datasets),
 ]

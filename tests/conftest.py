@@ -33,15 +33,32 @@ settings.register_profile("thorough", parent=settings.get_profile("keras_ae"), m
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_ae"))
 
 
-def _forwarder(trampoline, signature):
-    """A function with `signature` that calls `trampoline` with its arguments.
+class _NotGiven:
+    """Default of a forwarder's parameter that the caller did not pass."""
 
-    A real parameter list, not a `__signature__` attribute: Keras wraps `build`
-    with `functools.wraps`, which copies the function's attributes onto an
-    unbound wrapper, so a signature stored on the function would keep `self`.
+    def __repr__(self):
+        return "<not given>"
+
+
+_NOT_GIVEN = _NotGiven()
+
+
+def _forwarder(trampoline, signature):
+    """A function with `signature`'s parameters that calls `trampoline` with them.
+
+    A real parameter list, not only a `__signature__` attribute: Keras wraps
+    `build` with `functools.wraps`, which copies the function's attributes onto
+    an unbound wrapper, so a signature stored on the function would keep `self`.
+
+    An argument that the caller leaves out is left out of the call too, so that
+    the function the trampoline picks (the original or a mutant) applies its own
+    default: a mutated default value is then observable. Such parameters get a
+    private marker as their real default, and `__signature__` shows the
+    original defaults to `inspect` (Keras reads them).
     """
-    parameters, arguments, defaults = [], [], {"_trampoline": trampoline}
-    keyword_only_started, last_positional_only = False, None
+    parameters, positional, keywords = [], [], []
+    namespace = {"_trampoline": trampoline, "_NOT_GIVEN": _NOT_GIVEN}
+    keyword_only_started, last_positional_only, marked = False, None, False
     for index, parameter in enumerate(signature.parameters.values()):
         name, kind = parameter.name, parameter.kind
         if kind is parameter.KEYWORD_ONLY and not keyword_only_started:
@@ -49,28 +66,40 @@ def _forwarder(trampoline, signature):
             keyword_only_started = True
         if kind is parameter.VAR_POSITIONAL:
             parameters.append(f"*{name}")
-            arguments.append(f"*{name}")
+            positional.append(f"*{name}")
             keyword_only_started = True
             continue
         if kind is parameter.VAR_KEYWORD:
             parameters.append(f"**{name}")
-            arguments.append(f"**{name}")
+            keywords.append(f"**{name}")
             continue
         text = name
-        if parameter.default is not parameter.empty:
-            defaults[f"_default_{index}"] = parameter.default
-            text += f"=_default_{index}"
+        has_default = parameter.default is not parameter.empty
+        passed_by_name = kind is not parameter.POSITIONAL_ONLY
+        if has_default and passed_by_name:
+            text += "=_NOT_GIVEN"
+            marked = True
+            keywords.append(f"**({{{name!r}: {name}}} if {name} is not _NOT_GIVEN else {{}})")
+        else:
+            if has_default:
+                namespace[f"_default_{index}"] = parameter.default
+                text += f"=_default_{index}"
+            if kind is parameter.KEYWORD_ONLY:
+                keywords.append(f"{name}={name}")
+            else:
+                positional.append(name)
         parameters.append(text)
-        arguments.append(f"{name}={name}" if kind is parameter.KEYWORD_ONLY else name)
         if kind is parameter.POSITIONAL_ONLY:
             last_positional_only = len(parameters)
     if last_positional_only is not None:
         parameters.insert(last_positional_only, "/")
     header = f"def forwarder({', '.join(parameters)}):"
-    source = f"{header}\n    return _trampoline({', '.join(arguments)})\n"
-    namespace = dict(defaults)
+    source = f"{header}\n    return _trampoline({', '.join(positional + keywords)})\n"
     exec(source, namespace)  # noqa: S102  (test tooling: a signature-exact forwarder)
-    return namespace["forwarder"]
+    forwarder = namespace["forwarder"]
+    if marked:
+        forwarder.__signature__ = signature
+    return forwarder
 
 
 def _expose_mutated_signatures():
@@ -101,7 +130,9 @@ def _expose_mutated_signatures():
 
 
 def pytest_configure(config):
-    if "mutmut" in __import__("sys").modules:
+    # Under `mutmut run`, or when one mutant's tests are rerun by hand with
+    # MUTANT_UNDER_TEST set (from mutants/; README, "Tests").
+    if "mutmut" in __import__("sys").modules or os.environ.get("MUTANT_UNDER_TEST"):
         import keras_ae.evaluation  # noqa: F401  (lazily imported otherwise)
         import keras_ae.layers  # noqa: F401
         import keras_ae.models  # noqa: F401

@@ -32,6 +32,13 @@ def load(name):
     return module
 
 
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS.parent / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def all_finite(values):
     return all(math.isfinite(v) for v in values)
 
@@ -61,6 +68,7 @@ def test_run_all_writes_results_and_readme_block(tiny_run):
         "## 5. Representation quality",
         "## 6. One-class anomaly detection",
         "## 7. keras_ae against pure JAX, pure PyTorch and plain Keras",
+        "## 8. The lectures on each backend",
         "## Dataset loaders",
     ):
         assert heading in text
@@ -285,6 +293,25 @@ def test_bench_peers_runs_every_implementation_on_quick_sizes(tiny_run):
         reference = losses["keras_ae (jax)"]
         assert all(abs(v - reference) < 0.25 * reference for v in losses.values()), losses
     assert "fraction of roofline" in run["output"]
+
+
+def test_bench_notebooks_times_the_lecture_on_the_backend_asked_for(tiny_run):
+    run = tiny_run["runs"]["bench_notebooks"]
+    results = run["results"]
+    assert results["mode"] == "quick"
+    assert list(results["seconds"]) == ["00_welcome"]
+    assert set(results["seconds"]["00_welcome"]) == {"jax"}
+    # A lecture runs in a fresh kernel: seconds, not the milliseconds of a no-op.
+    assert results["seconds"]["00_welcome"]["jax"] > 1
+    assert results["fastest"] == "jax"
+    assert results["default"] == load_tool("workspace").DEFAULT_BACKEND
+    assert "| 00_welcome |" in run["output"]
+
+
+def test_bench_notebooks_refuses_an_unknown_backend(capsys):
+    with pytest.raises(SystemExit):
+        load("bench_notebooks").main(["--backends", "tensorflw"])
+    assert "invalid choice: 'tensorflw'" in capsys.readouterr().err
 
 
 def test_bench_peers_counts_the_flops_of_a_training_step():

@@ -48,3 +48,22 @@ def test_model_trains_and_round_trips_with_the_loss_and_sparsity(rng, tmp_path):
     np.testing.assert_allclose(
         restored.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6
     )
+
+
+def test_half_squared_error_computes_in_the_precision_of_its_predictions():
+    # A difference of 1e-12 is below float32's resolution at 1.0 (about 6e-8):
+    # in float64 the error is 0.5e-24, rounded to float32 it is 0. JAX keeps
+    # float64 only with jax_enable_x64, so the expected value follows the
+    # dtype the backend gives the predictions.
+    y_true = np.float64([[1.0 + 1e-12, 2.0]])
+    y_pred = np.float64([[1.0, 2.0]])
+    precision = to_numpy(keras.ops.convert_to_tensor(y_pred)).dtype
+    error = to_numpy(half_squared_error(y_true, y_pred))
+    assert error.dtype == precision
+    expected = 0.5e-24 if precision == np.float64 else 0.0
+    np.testing.assert_allclose(error, [expected], rtol=1e-3, atol=0)
+
+
+def test_loss_class_passes_its_dtype_to_keras():
+    assert HalfSquaredError(dtype="float64").dtype == "float64"
+    assert HalfSquaredError().dtype == keras.config.floatx()
