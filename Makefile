@@ -83,13 +83,16 @@ test-library: $(STAMP)
 		--cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # One OpenMP thread: PyTorch's small models run several times faster on a busy
-# 2-core machine without threads that spin waiting for each other.
+# 2-core machine without threads that spin waiting for each other. With one
+# thread per kernel, two notebooks run side by side (NOTEBOOK_WORKERS, pytest-xdist;
+# each notebook's cells stay in order on one worker).
+NOTEBOOK_WORKERS ?= 2
 test-notebooks: $(STAMP)
 	@if ls course/*.ipynb >/dev/null 2>&1; then \
 		for backend in $(NOTEBOOK_BACKENDS); do \
 			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
 			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax \
-				-p no:cacheprovider -q $(XDIST) course/*.ipynb || exit 1; \
+				-p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) --dist loadfile course/*.ipynb || exit 1; \
 		done; \
 	else echo "== no lecture notebooks yet"; fi
 

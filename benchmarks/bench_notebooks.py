@@ -9,7 +9,8 @@ The last line compares the backend with the smallest total against the
 course's default (`DEFAULT_BACKEND` of `tools/workspace.py`, what `make lab`
 starts).
 
-    python benchmarks/bench_notebooks.py [--mode full|quick] [--backends jax torch] [--lectures 00 03]
+    python benchmarks/bench_notebooks.py [--mode full|quick] [--backends jax torch]
+        [--lectures 00 03]
 
 Full mode is what a student runs (about 12 + 16 + 18 minutes for all three
 backends on 2 cores); quick mode is what the tests run. Nothing is written:

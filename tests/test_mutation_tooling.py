@@ -11,7 +11,6 @@ seen by any test (this happened: every such mutant "survived").
 import inspect
 
 import pytest
-
 from conftest import _forwarder
 
 pytestmark = pytest.mark.backend_independent

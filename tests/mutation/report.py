@@ -2,8 +2,11 @@
 
 Run by `make mutation` after `mutmut run`. Per module: mutants generated,
 killed (a test failed, or the mutant timed out), survived, judged equivalent
-(listed with the reason in tests/mutation/equivalent.toml) and not run. The
-score is killed / (mutants - equivalent - not run).
+(listed with the reason in tests/mutation/equivalent.toml) and not run. A
+survivor listed in equivalent.toml's `[killed_on_another_backend]` table (a
+dtype mutant that PyTorch's type promotion hides, with the test that fails on
+TensorFlow) counts as killed and is listed apart. The score is
+killed / (mutants - equivalent - not run).
 """
 
 import json
@@ -23,7 +26,9 @@ STATUS |= {152: "killed", 255: "killed", None: "not run", 5: "no tests", 33: "no
 
 def main(mutants=MUTANTS):
     configured = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
-    equivalent = tomllib.loads(EQUIVALENT.read_text())["equivalent"] if EQUIVALENT.exists() else {}
+    judged = tomllib.loads(EQUIVALENT.read_text()) if EQUIVALENT.exists() else {}
+    equivalent = judged.get("equivalent", {})
+    elsewhere = judged.get("killed_on_another_backend", {})
     rows, survivors = [], []
     for meta in sorted(mutants.rglob("*.py.meta")):
         module = meta.relative_to(mutants).as_posix().removesuffix(".meta")
@@ -35,6 +40,8 @@ def main(mutants=MUTANTS):
             status = STATUS.get(code, "suspicious")
             if status in ("survived", "no tests") and name in equivalent:
                 status = "equivalent"
+            elif status in ("survived", "no tests") and name in elsewhere:
+                status = "killed"
             counts[status] += 1
             if status in ("survived", "no tests", "suspicious"):
                 survivors.append((name, status))
@@ -70,6 +77,11 @@ def main(mutants=MUTANTS):
         out.write("Surviving mutants (`mutmut show NAME` prints the change):\n\n")
         for name, status in survivors:
             out.write(f"- `{name}` ({status})\n")
+        out.write("\n")
+    if elsewhere:
+        out.write("Killed on another backend (counted as killed; PyTorch cannot see them):\n\n")
+        for name, reason in sorted(elsewhere.items()):
+            out.write(f"- `{name}`: {reason}\n")
         out.write("\n")
     if equivalent:
         out.write("Equivalent mutants (they change nothing observable):\n\n")
