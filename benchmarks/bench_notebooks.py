@@ -18,13 +18,12 @@ the stored notebooks come from `make notebooks`.
 """
 
 import argparse
-import contextlib
 import importlib.util
 import os
 import pathlib
+from unittest import mock
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def _load_tool(name):
@@ -34,31 +33,18 @@ def _load_tool(name):
     return module
 
 
-@contextlib.contextmanager
-def _backend(name):
-    """KERAS_BACKEND for the kernels started inside the block (they inherit it)."""
-    before = os.environ.get("KERAS_BACKEND")
-    os.environ["KERAS_BACKEND"] = name
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("KERAS_BACKEND", None)
-        else:
-            os.environ["KERAS_BACKEND"] = before
-
-
 def main(argv=None):
     """Runs the benchmark; returns the seconds per lecture and backend, and the totals."""
+    build, workspace = _load_tool("build_notebooks"), _load_tool("workspace")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=("full", "quick"), default="full")
-    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    parser.add_argument(
+        "--backends", nargs="+", choices=workspace.BACKENDS, default=list(workspace.BACKENDS)
+    )
     parser.add_argument("--lectures", nargs="*", default=[], help="name prefixes, e.g. 00 03")
     args = parser.parse_args(argv)
     backends = list(dict.fromkeys(args.backends))
-
-    build = _load_tool("build_notebooks")
-    default = _load_tool("workspace").DEFAULT_BACKEND
+    default = workspace.DEFAULT_BACKEND
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("PYTHONHASHSEED", "0")
@@ -68,7 +54,8 @@ def main(argv=None):
         order = backends[index % len(backends) :] + backends[: index % len(backends)]
         seconds[source.stem] = {}
         for backend in order:
-            with _backend(backend):
+            # The kernel started inside inherits KERAS_BACKEND.
+            with mock.patch.dict(os.environ, KERAS_BACKEND=backend):
                 _, elapsed = build.run(source, quick=args.mode == "quick")
             seconds[source.stem][backend] = elapsed
             print(f"{source.stem} on {backend}: {elapsed:.1f} s", flush=True)

@@ -33,14 +33,7 @@ settings.register_profile("thorough", parent=settings.get_profile("keras_ae"), m
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "keras_ae"))
 
 
-class _NotGiven:
-    """Default of a forwarder's parameter that the caller did not pass."""
-
-    def __repr__(self):
-        return "<not given>"
-
-
-_NOT_GIVEN = _NotGiven()
+_NOT_GIVEN = object()  # default of a forwarder's parameter that the caller did not pass
 
 
 def _forwarder(trampoline, signature):

@@ -25,15 +25,8 @@ README = (
 )
 
 
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS.parent / "tools" / f"{name}.py")
+def load(name, directory=BENCHMARKS):
+    spec = importlib.util.spec_from_file_location(name, directory / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -304,7 +297,7 @@ def test_bench_notebooks_times_the_lecture_on_the_backend_asked_for(tiny_run):
     # A lecture runs in a fresh kernel: seconds, not the milliseconds of a no-op.
     assert results["seconds"]["00_welcome"]["jax"] > 1
     assert results["fastest"] == "jax"
-    assert results["default"] == load_tool("workspace").DEFAULT_BACKEND
+    assert results["default"] == load("workspace", BENCHMARKS.parent / "tools").DEFAULT_BACKEND
     assert "| 00_welcome |" in run["output"]
 
 

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from keras import ops
 from keras.ops import convert_to_numpy as to_numpy
+from scipy.special import expit as sigmoid
 
 from keras_ae.layers import DenseTranspose
 from keras_ae.models import Autoencoder, VariationalAutoencoder
@@ -73,10 +74,6 @@ def enc_batches(model):
 
 def dec_batches(model):
     return model.decoder.get_layer("dec_mode").batch_sizes
-
-
-def sigmoid(a):
-    return 1.0 / (1.0 + np.exp(-a))
 
 
 def numpy_log_likelihood(x, n_samples, seed, reconstruction="bce", log_var_range=None):
