@@ -9,9 +9,12 @@ the machine hits all of them; the ratio of the median throughputs is printed,
 in samples per second of wall time and per second of the process's CPU time
 (the second is less disturbed by other programs running on the machine).
 
-    python benchmarks/bench_layer_overhead.py [--epochs 3] [--rounds 9] [--jit-compile]
+    python benchmarks/bench_layer_overhead.py [--epochs 3] [--rounds 9]
+        [--jit-compile auto|true|false]
 
-With `--jit-compile` the models are compiled with XLA (TensorFlow and JAX).
+`--jit-compile` is passed to `Model.compile`; the default, `auto`, is what a
+user gets without asking: XLA on JAX, a graph on TensorFlow, eager PyTorch.
+The target is an overhead under 5%: a wall-time ratio of at least 0.95.
 """
 
 import argparse
@@ -29,6 +32,8 @@ from keras_ae.models import build_dense_autoencoder  # noqa: E402
 from keras_ae.regularizers import KLSparsity  # noqa: E402
 
 PLAIN, WITH_LAYERS, DROPOUT = "plain", "KLSparsity + MaskingNoise", "reference: Keras Dropout"
+TARGET = 0.95  # wall-time throughput ratio with / without the layers: under 5% overhead
+JIT_COMPILE = {"auto": "auto", "true": True, "false": False}
 
 
 def build(variant, jit_compile):
@@ -64,13 +69,17 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=9, help="alternating timed runs")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--n", type=int, default=None, help="training images (default all)")
-    parser.add_argument("--jit-compile", action="store_true", help="compile with XLA")
+    parser.add_argument(
+        "--jit-compile",
+        choices=tuple(JIT_COMPILE),
+        default="auto",
+        help="Model.compile's jit_compile (default: auto, Keras's own default)",
+    )
     args = parser.parse_args(argv)
+    jit_compile = JIT_COMPILE[args.jit_compile]
 
     (x, _), _ = load_mnist(n_train=args.n)
-    models = {
-        variant: build(variant, args.jit_compile) for variant in (PLAIN, WITH_LAYERS, DROPOUT)
-    }
+    models = {variant: build(variant, jit_compile) for variant in (PLAIN, WITH_LAYERS, DROPOUT)}
     for model in models.values():  # compile (every batch shape) outside the timing
         model.fit(x, x, epochs=1, batch_size=args.batch_size, verbose=0, shuffle=False)
     runs = {name: [] for name in models}
@@ -110,7 +119,7 @@ def main(argv=None):
         )
     print(
         f"\nmedian paired throughput ratio (with layers / plain): wall {ratio:.3f}, CPU time "
-        f"{cpu_ratio:.3f} (target >= 0.90); Keras Dropout / plain: wall "
+        f"{cpu_ratio:.3f} (target >= {TARGET}); Keras Dropout / plain: wall "
         f"{dropout_ratio:.3f}"
     )
     return {
@@ -119,6 +128,8 @@ def main(argv=None):
         "ratio": ratio,
         "cpu_ratio": cpu_ratio,
         "dropout_ratio": dropout_ratio,
+        "jit_compile": args.jit_compile,
+        "target": TARGET,
     }
 
 

@@ -109,6 +109,8 @@ def test_bench_layer_overhead_runs_on_tiny_sizes(tiny_run):
     }
     assert results["ratio"] > 0 and results["cpu_ratio"] > 0 and results["dropout_ratio"] > 0
     assert "throughput ratio" in run["output"]
+    # What a user gets without asking (XLA on JAX), and the "under 5%".
+    assert results["jit_compile"] == "auto" and results["target"] == 0.95
 
 
 def test_bench_linear_vs_pca_runs_on_tiny_sizes(tiny_run):
