@@ -2,10 +2,11 @@
 
 The checks call `tools/exercises.py`, which runs nbgrader in temporary copies of
 `course/exercises/` (the repository is left untouched) and its grading kernels
-in quick mode: everything on TensorFlow, and the instructor's solutions once
-more on a second backend. The grading kernels choose their own backend, so the
-module does not depend on the Keras backend of the test run and runs once
-(`make test-library` selects it with `-m backend_independent`).
+in quick mode, all on TensorFlow here (the instructor's solutions are graded
+once more on a second backend in `test_exercises_on_a_second_backend.py`). The
+grading kernels choose their own backend, so the module does not depend on the
+Keras backend of the test run and runs once (`make test-library` selects it
+with `-m backend_independent`).
 """
 
 import ast
@@ -23,9 +24,6 @@ exercises = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercises)
 
 pytestmark = pytest.mark.backend_independent
-
-# The instructor's solutions are graded once more with kernels on this backend.
-SECOND_BACKEND = "jax"
 
 ASSIGNMENTS = exercises.assignments()
 
@@ -261,29 +259,6 @@ def test_solution_gets_full_marks(graded, name):
     lost = sorted(cell for cell, (score, points) in grades.items() if score != points)
     assert lost == [], f"the instructor's solution loses {lost}"
     assert total(grades)[1] > 0
-
-
-@pytest.fixture(scope="module")
-def graded_on_second_backend():
-    """The instructor's solutions alone, autograded with kernels on `SECOND_BACKEND`."""
-    results = exercises.autograde_check(
-        ASSIGNMENTS, quick=True, jobs=2, backend=SECOND_BACKEND, solutions_only=True
-    )
-    print("\n" + exercises.summary(results))
-    return {result["assignment"]: result for result in results}
-
-
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_solution_gets_full_marks_on_a_second_backend(graded_on_second_backend, name):
-    result = graded_on_second_backend[name]
-    assert result["backend"] == SECOND_BACKEND
-    assert sorted(result["scores"]) == [exercises.SOLUTION_STUDENT], "the solution alone"
-    grades = result["scores"][exercises.SOLUTION_STUDENT]
-    lost = sorted(cell for cell, (score, points) in grades.items() if score != points)
-    assert lost == [], f"on {SECOND_BACKEND}, the instructor's solution loses {lost}"
-    assert total(grades)[1] > 0
-    cpu = result["cpu_seconds"][exercises.SOLUTION_STUDENT]
-    assert cpu < exercises.QUICK_BUDGET_SECONDS, f"{cpu} CPU seconds on {SECOND_BACKEND}"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

@@ -5,6 +5,8 @@ Executing them is nbval's job (`make test-notebooks`); these checks read files.
 
 import json
 import pathlib
+import re
+import subprocess
 
 import jupytext
 import pytest
@@ -74,3 +76,17 @@ def test_lecture_has_the_course_shape(source):
     assert any("assert" in c for c in code[-3:]), (
         f"{source.name}: the last code cells must assert the lesson's claim"
     )
+
+
+def test_make_test_runs_every_lecture_notebook_once_per_backend():
+    """`make test-notebooks` orders the lectures longest first: none may fall out or run twice."""
+    dry_run = subprocess.run(
+        ["make", "-n", "test-notebooks", "NOTEBOOK_BACKENDS=jax torch"],
+        cwd=COURSE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = re.findall(r"course/\S+\.ipynb", dry_run.split("--nbval-lax", 1)[1])
+    assert sorted(listed) == [f"course/{path.name}" for path in NOTEBOOKS]
+    assert "for backend in jax torch" in dry_run
