@@ -26,6 +26,11 @@ XDIST := $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadfile)
 # Each worker then uses one OpenMP thread: PyTorch's threads otherwise spin against the
 # other worker's (its library pass took 118 s with two workers instead of 43 s with one).
 XDIST_ENV := $(if $(PYTEST_WORKERS),OMP_NUM_THREADS=1)
+# The JAX pass of the library tests compiles hundreds of small functions and runs each on
+# a few arrays, so compiling dominates it: XLA's LLVM optimisations off (for these tests
+# only; notebooks, doctests and the wheel compile as a user's code does) take it from
+# about 188 s to 157 s on 2 cores. TensorFlow's XLA gained nothing from it.
+LIBRARY_XLA_FLAGS_jax := --xla_backend_optimization_level=0
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -76,9 +81,10 @@ test-library: $(STAMP)
 	@rm -f .coverage
 	@for backend in $(BACKENDS); do \
 		echo "== library tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(XDIST_ENV) $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-			$(XDIST) -m "not backend_independent" $(COVERAGE) --cov-append --cov-report= \
-			|| exit 1; \
+		xla_flags=$$(case $$backend in jax) echo "$(LIBRARY_XLA_FLAGS_jax)";; esac); \
+		KERAS_BACKEND=$$backend XLA_FLAGS="$$xla_flags" $(XDIST_ENV) $(BIN)/python -m pytest tests \
+			-q -p no:cacheprovider $(XDIST) -m "not backend_independent" $(COVERAGE) --cov-append \
+			--cov-report= || exit 1; \
 	done
 	@echo "== backend-independent tests, once; coverage of keras_ae"
 	KERAS_BACKEND=tensorflow $(XDIST_ENV) $(BIN)/python -m pytest tests -q -p no:cacheprovider \
@@ -86,9 +92,11 @@ test-library: $(STAMP)
 		--cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # One OpenMP thread: PyTorch's small models run several times faster on a busy
-# 2-core machine without threads that spin waiting for each other. With one
-# thread per kernel, two notebooks run side by side (NOTEBOOK_WORKERS, pytest-xdist;
-# each notebook's cells stay in order on one worker).
+# 2-core machine without threads that spin waiting for each other; TensorFlow's own
+# thread pools likewise (one thread each: 08 and 04 side by side in 67-70 s instead of
+# 74-75 s). With one thread per kernel, two notebooks run side by side (NOTEBOOK_WORKERS,
+# pytest-xdist; each notebook's cells stay in order on one worker).
+NOTEBOOK_ENV := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 NOTEBOOK_WORKERS ?= 2
 # The longest lectures in quick mode first (then any lecture not listed), in this order
 # (--no-loadscope-reorder), so that the two workers finish at about the same time.
@@ -99,7 +107,7 @@ test-notebooks: $(STAMP)
 	@if ls course/*.ipynb >/dev/null 2>&1; then \
 		for backend in $(NOTEBOOK_BACKENDS); do \
 			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
-			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval-lax \
+			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 $(NOTEBOOK_ENV) $(BIN)/python -m pytest --nbval-lax \
 				-p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) --dist loadfile --no-loadscope-reorder \
 				$(NOTEBOOKS) || exit 1; \
 		done; \
@@ -119,12 +127,14 @@ test-doctests: $(STAMP)
 
 # Build the wheel, install it (not the checkout) in a fresh virtual environment
 # with dependencies from PyPI, and run a smoke test from outside the repository.
+# The throwaway environment skips compiling every installed module to bytecode
+# (--no-compile): the smoke test imports a small part of them, once.
 test-wheel: $(STAMP)
 	@echo "== the built wheel in a clean virtual environment ($(WHEEL_BACKEND))"
 	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
 	$(BIN)/python -m pip wheel --quiet --no-deps . -w $(WHEEL_DIR)/dist
 	$(PYTHON) -m venv $(WHEEL_DIR)/venv
-	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check \
+	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check --no-compile \
 		$(WHEEL_DIR)/dist/keras_ae-*.whl "mlxtend>=0.23" "$(WHEEL_BACKEND_REQUIREMENT)"
 	$(WHEEL_DIR)/venv/bin/python -m pip show --quiet keras-ae
 	cp tests/wheel/smoke.py README.md $(WHEEL_DIR)/
@@ -144,7 +154,17 @@ mutation: $(STAMP)
 	KERAS_BACKEND=$(MUTATION_BACKEND) $(BIN)/python tests/mutation/report.py > tests/mutation/REPORT.md
 	@cat tests/mutation/REPORT.md
 
-test: lint test-library test-doctests test-wheel test-notebooks test-lab test-docs
+# The lab in a browser mostly waits (for the server, the browser, its kernel), so the
+# doctests, the wheel and the website run beside it, one after the other; make prints
+# each target's output in one piece when it ends (--output-sync).
+test: lint test-library test-notebooks
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-lab test-beside-lab
+
+.PHONY: test-beside-lab
+test-beside-lab:
+	$(MAKE) --no-print-directory test-doctests
+	$(MAKE) --no-print-directory test-wheel
+	$(MAKE) --no-print-directory test-docs
 
 # The website, offline, from the stored notebook outputs (docs/build_site.py says more).
 .PHONY: docs test-docs
