@@ -31,6 +31,8 @@ XDIST_ENV := $(if $(PYTEST_WORKERS),OMP_NUM_THREADS=1)
 # only; notebooks, doctests and the wheel compile as a user's code does) take it from
 # about 188 s to 157 s on 2 cores. TensorFlow's XLA gained nothing from it.
 LIBRARY_XLA_FLAGS_jax := --xla_backend_optimization_level=0
+# $(call on_jax,VALUE): VALUE in a recipe's loop over $$backend when it is jax, else empty.
+on_jax = $$(case $$backend in jax) echo "$(1)";; esac)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -81,8 +83,7 @@ test-library: $(STAMP)
 	@rm -f .coverage
 	@for backend in $(BACKENDS); do \
 		echo "== library tests on the $$backend backend"; \
-		xla_flags=$$(case $$backend in jax) echo "$(LIBRARY_XLA_FLAGS_jax)";; esac); \
-		KERAS_BACKEND=$$backend XLA_FLAGS="$$xla_flags" $(XDIST_ENV) $(BIN)/python -m pytest tests \
+		KERAS_BACKEND=$$backend XLA_FLAGS="$(call on_jax,$(LIBRARY_XLA_FLAGS_jax))" $(XDIST_ENV) $(BIN)/python -m pytest tests \
 			-q -p no:cacheprovider $(XDIST) -m "not backend_independent" $(COVERAGE) --cov-append \
 			--cov-report= || exit 1; \
 	done
@@ -112,8 +113,8 @@ test-notebooks: $(STAMP)
 	@if ls course/*.ipynb >/dev/null 2>&1; then \
 		for backend in $(NOTEBOOK_BACKENDS); do \
 			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
-			xla_flags=$$(case $$backend in jax) echo "$(NOTEBOOK_XLA_FLAGS_jax)";; esac); \
-			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 XLA_FLAGS="$$xla_flags" $(NOTEBOOK_ENV) \
+			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 \
+				XLA_FLAGS="$(call on_jax,$(NOTEBOOK_XLA_FLAGS_jax))" $(NOTEBOOK_ENV) \
 				$(BIN)/python -m pytest --nbval-lax \
 				-p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) --dist loadfile --no-loadscope-reorder \
 				$(NOTEBOOKS) || exit 1; \
