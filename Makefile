@@ -2,9 +2,9 @@
 #   make lab        launch the course in JupyterLab on your workspace, workspace/
 #                   (creates .venv and the workspace on first use)
 #   make update-course  bring new and changed lectures and exercises into workspace/
-#   make test       lint, library tests on TensorFlow, JAX and PyTorch, doctests, the built
-#                   wheel in a clean venv, notebooks (quick mode), the student's path in a
-#                   real browser (test-lab)
+#   make test       lint, then two at a time: library tests on TensorFlow, JAX and PyTorch,
+#                   notebooks (quick mode) on each, the student's path in a real browser
+#                   (test-lab), doctests, the built wheel in a clean venv, the website
 #   make notebooks  re-run every lecture notebook in full mode and store its outputs
 #   make docs       build the website into build/site (open build/site/index.html)
 #   make test-docs  build the website and check every page in a real browser
@@ -13,7 +13,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-BACKENDS ?= tensorflow jax torch
+ALL_BACKENDS := tensorflow jax torch
+BACKENDS ?= $(ALL_BACKENDS)
 # The lecture notebooks run in quick mode on every backend in `make test`, the course's
 # default (JAX) first, each with one OpenMP thread (PyTorch's threads otherwise spin
 # against each other on a busy 2-core machine).
@@ -31,8 +32,6 @@ XDIST_ENV := $(if $(PYTEST_WORKERS),OMP_NUM_THREADS=1)
 # only; notebooks, doctests and the wheel compile as a user's code does) take it from
 # about 188 s to 157 s on 2 cores. TensorFlow's XLA gained nothing from it.
 LIBRARY_XLA_FLAGS_jax := --xla_backend_optimization_level=0
-# $(call on_jax,VALUE): VALUE in a recipe's loop over $$backend when it is jax, else empty.
-on_jax = $$(case $$backend in jax) echo "$(1)";; esac)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export TF_ENABLE_ONEDNN_OPTS ?= 0
@@ -44,7 +43,8 @@ WHEEL_BACKEND_REQUIREMENT ?= jax[cpu]>=0.10
 WHEEL_DIR ?= $(or $(TMPDIR),/tmp)/keras-ae-wheel-test
 
 .PHONY: install lab update-course test lint test-library test-doctests test-wheel test-notebooks \
-	test-lab notebooks mutation
+	test-lab notebooks mutation test-backend-independent coverage \
+	$(ALL_BACKENDS:%=test-library-%) $(ALL_BACKENDS:%=test-notebooks-%)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,27 +70,38 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Test modules marked `backend_independent` (datasets, plotting, evaluation,
-# packaging, benchmark smoke tests, exercise grading, notebook files) run once;
-# the others (layers, regularizers, losses, models, training, autodiff) run on
-# every backend of BACKENDS. The exercise tests grade the solutions on two backends.
-# Coverage of keras_ae (lines and branches) is measured over every pass together
-# (each backend's branches run only on that backend); the last pass reports what
-# is not covered and fails under COVERAGE_FLOOR percent (measured over the three
-# backends: 95.4% of lines and branches together, 97.1% of lines).
+# packaging, benchmark smoke tests, exercise grading, notebook files) run once
+# (test-backend-independent); the others (layers, regularizers, losses, models,
+# training, autodiff) run on every backend of BACKENDS (test-library-BACKEND). The
+# exercise tests grade the solutions on two backends. Each pass measures the line and
+# branch coverage of keras_ae into a data file of its own (.coverage.PASS), so that
+# passes can run side by side; `coverage` joins them (each backend's branches run only
+# on that backend), reports what is not covered and fails under COVERAGE_FLOOR percent
+# (measured over the three backends: 95.4% of lines and branches together, 97.1% of
+# lines).
 COVERAGE_FLOOR ?= 95
-COVERAGE := --cov=keras_ae --cov-branch
-test-library: $(STAMP)
-	@rm -f .coverage
-	@for backend in $(BACKENDS); do \
-		echo "== library tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend XLA_FLAGS="$(call on_jax,$(LIBRARY_XLA_FLAGS_jax))" $(XDIST_ENV) $(BIN)/python -m pytest tests \
-			-q -p no:cacheprovider $(XDIST) -m "not backend_independent" $(COVERAGE) --cov-append \
-			--cov-report= || exit 1; \
-	done
-	@echo "== backend-independent tests, once; coverage of keras_ae"
-	KERAS_BACKEND=tensorflow $(XDIST_ENV) $(BIN)/python -m pytest tests -q -p no:cacheprovider \
-		$(XDIST) -m backend_independent $(COVERAGE) --cov-append \
-		--cov-report=term-missing:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+COVERAGE := --cov=keras_ae --cov-branch --cov-report=
+LIBRARY_PASSES := $(BACKENDS:%=library-%) backend-independent
+
+$(ALL_BACKENDS:%=test-library-%): test-library-%: $(STAMP)
+	@echo "== library tests on the $* backend"
+	KERAS_BACKEND=$* XLA_FLAGS="$(LIBRARY_XLA_FLAGS_$*)" COVERAGE_FILE=.coverage.library-$* \
+		$(XDIST_ENV) $(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) \
+		-m "not backend_independent" $(COVERAGE)
+
+test-backend-independent: $(STAMP)
+	@echo "== backend-independent tests, once"
+	KERAS_BACKEND=tensorflow COVERAGE_FILE=.coverage.backend-independent $(XDIST_ENV) \
+		$(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) -m backend_independent \
+		$(COVERAGE)
+
+coverage: $(STAMP)
+	@echo "== coverage of keras_ae over $(LIBRARY_PASSES)"
+	$(BIN)/python -m coverage combine $(LIBRARY_PASSES:%=.coverage.%)
+	$(BIN)/python -m coverage report --show-missing --skip-covered --fail-under=$(COVERAGE_FLOOR)
+
+test-library: $(BACKENDS:%=test-library-%) test-backend-independent
+	@$(MAKE) --no-print-directory coverage
 
 # One OpenMP thread: PyTorch's small models run several times faster on a busy
 # 2-core machine without threads that spin waiting for each other; TensorFlow's own
@@ -109,17 +120,13 @@ NOTEBOOK_WORKERS ?= 2
 LONGEST_FIRST := 08 04 07 11 09 05 02 03 01 10 06 00
 ORDERED_NOTEBOOKS := $(foreach n,$(LONGEST_FIRST),$(wildcard course/$(n)_*.ipynb))
 NOTEBOOKS := $(ORDERED_NOTEBOOKS) $(filter-out $(ORDERED_NOTEBOOKS),$(wildcard course/*.ipynb))
-test-notebooks: $(STAMP)
-	@if ls course/*.ipynb >/dev/null 2>&1; then \
-		for backend in $(NOTEBOOK_BACKENDS); do \
-			echo "== lecture notebooks on the $$backend backend (quick mode, nbval)"; \
-			KERAS_BACKEND=$$backend KERAS_AE_QUICK=1 \
-				XLA_FLAGS="$(call on_jax,$(NOTEBOOK_XLA_FLAGS_jax))" $(NOTEBOOK_ENV) \
-				$(BIN)/python -m pytest --nbval-lax \
-				-p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) --dist loadfile --no-loadscope-reorder \
-				$(NOTEBOOKS) || exit 1; \
-		done; \
-	else echo "== no lecture notebooks yet"; fi
+$(ALL_BACKENDS:%=test-notebooks-%): test-notebooks-%: $(STAMP)
+	@echo "== lecture notebooks on the $* backend (quick mode, nbval)"
+	KERAS_BACKEND=$* KERAS_AE_QUICK=1 XLA_FLAGS="$(NOTEBOOK_XLA_FLAGS_$*)" $(NOTEBOOK_ENV) \
+		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) \
+		--dist loadfile --no-loadscope-reorder $(NOTEBOOKS)
+
+test-notebooks: $(NOTEBOOK_BACKENDS:%=test-notebooks-%)
 
 # The student's path in headless Chromium (Debian's chromium and chromium-driver).
 test-lab: $(STAMP)
@@ -162,20 +169,19 @@ mutation: $(STAMP)
 	KERAS_BACKEND=$(MUTATION_BACKEND) $(BIN)/python tests/mutation/report.py > tests/mutation/REPORT.md
 	@cat tests/mutation/REPORT.md
 
-# The lab in a browser mostly waits (for the server, the browser, its kernel), so the
-# shorter checks run in two lanes side by side: the lab then the doctests, the wheel then
-# the website (about 115 and 100 s); make prints each target's output in one piece when
-# it ends (--output-sync).
-test: lint test-library test-notebooks
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-lab test-lane-wheel
-
-.PHONY: test-lane-lab test-lane-wheel
-test-lane-lab:
-	$(MAKE) --no-print-directory test-lab
-	$(MAKE) --no-print-directory test-doctests
-test-lane-wheel:
-	$(MAKE) --no-print-directory test-wheel
-	$(MAKE) --no-print-directory test-docs
+# After lint, every check runs as a job of its own, two jobs at a time (make -j2), the
+# longest first, so that the two cores stay busy until the end: while one job waits (the
+# lab on its server and browser) or finishes its last test file on one process, the other
+# job's processes take the CPU. make prints each job's output in one piece when the job
+# ends (--output-sync). Then the coverage of the library passes together.
+CHECKS := test-backend-independent $(NOTEBOOK_BACKENDS:%=test-notebooks-%) \
+	$(filter $(BACKENDS:%=test-library-%),test-library-jax test-library-tensorflow) test-lab \
+	$(filter-out test-library-jax test-library-tensorflow,$(BACKENDS:%=test-library-%)) \
+	test-wheel test-docs test-doctests
+test: lint
+	@rm -f .coverage .coverage.*
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(CHECKS)
+	@$(MAKE) --no-print-directory coverage
 
 # The website, offline, from the stored notebook outputs (docs/build_site.py says more).
 .PHONY: docs test-docs

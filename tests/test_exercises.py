@@ -2,7 +2,7 @@
 
 The checks call `tools/exercises.py`, which runs nbgrader in temporary copies of
 `course/exercises/` (the repository is left untouched) and its grading kernels
-in quick mode, all on TensorFlow here (the instructor's solutions are graded
+in quick mode, all on JAX here, the course's backend (the instructor's solutions are graded
 once more on a second backend in `test_exercises_on_a_second_backend.py`). The
 grading kernels choose their own backend, so the module does not depend on the
 Keras backend of the test run and runs once (`make test-library` selects it
@@ -12,6 +12,7 @@ with `-m backend_independent`).
 import ast
 import importlib.util
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -259,6 +260,25 @@ def test_solution_gets_full_marks(graded, name):
     lost = sorted(cell for cell, (score, points) in grades.items() if score != points)
     assert lost == [], f"the instructor's solution loses {lost}"
     assert total(grades)[1] > 0
+    assert graded[name]["backend"] == "jax", "graded on the course's backend"
+
+
+def test_grading_kernels_get_their_backend_quick_mode_and_compiler_flags(monkeypatch):
+    from grading.autograde import _kernel_environment  # tools/ is on the path: see above
+
+    monkeypatch.setenv("XLA_FLAGS", "--a_flag_of_the_caller")
+    monkeypatch.delenv("KERAS_AE_QUICK", raising=False)
+    with _kernel_environment(True, "jax"):
+        assert os.environ["KERAS_BACKEND"] == "jax"
+        assert os.environ["KERAS_AE_QUICK"] == "1"
+        assert os.environ["XLA_FLAGS"] == "--xla_backend_optimization_level=0"
+        assert os.environ["OMP_NUM_THREADS"] == "1"
+    with _kernel_environment(False, "tensorflow"):
+        assert os.environ["KERAS_BACKEND"] == "tensorflow"
+        assert "KERAS_AE_QUICK" not in os.environ
+        assert os.environ["XLA_FLAGS"] == "--a_flag_of_the_caller"
+    assert os.environ["XLA_FLAGS"] == "--a_flag_of_the_caller"
+    assert "KERAS_AE_QUICK" not in os.environ
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

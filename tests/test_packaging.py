@@ -119,3 +119,22 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme
     assert re.search(r"^\s*make test\b", ci, re.M)
+
+
+def test_make_test_runs_every_check_once_then_the_coverage_of_every_library_pass():
+    """`make test` runs its checks two at a time: none may fall out of the list or run twice,
+    and the coverage joins the data of every library pass, no other."""
+    dry_run = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    parallel = next(line for line in dry_run.splitlines() if " -j2 " in line)
+    checks = parallel.split("--output-sync=target", 1)[1].split()
+    backends = ("tensorflow", "jax", "torch")
+    expected = {f"test-{kind}-{b}" for kind in ("library", "notebooks") for b in backends}
+    expected |= {"test-backend-independent", "test-lab", "test-wheel", "test-docs", "test-doctests"}
+    assert sorted(checks) == sorted(expected)
+    assert checks[0] == "test-backend-independent", "the longest check starts first"
+    combine = next(line for line in dry_run.splitlines() if "coverage combine" in line)
+    passes = sorted(re.findall(r"\.coverage\.(\S+)", combine))
+    assert passes == sorted([f"library-{b}" for b in backends] + ["backend-independent"])
+    assert dry_run.index(" -j2 ") < dry_run.index("coverage combine")

@@ -7,7 +7,7 @@ the course root, so no gradebook or working folder is left in the repository.
     python tools/exercises.py generate          # rewrite release/ from source/
     python tools/exercises.py check-release     # fail if release/ is stale
     python tools/exercises.py autograde-check   # grade solutions, release, wrong answers
-    python tools/exercises.py autograde-check --backend jax   # the same, graded on JAX
+    python tools/exercises.py autograde-check --backend torch # the same, graded on PyTorch
 
 `autograde-check` autogrades, for every assignment, (a) the instructor
 notebook, which must get full marks, (b) the committed release, which must get
@@ -17,7 +17,7 @@ parts it declares, for a total strictly between zero and full marks. It then
 generates the feedback and checks that no hidden test reaches it. Scores are
 read from the gradebook: nbgrader exits with 0 even when every test fails.
 It runs in quick mode (KERAS_AE_QUICK=1) unless `--full` is given, on the
-Keras backend named by `--backend` (default: TensorFlow), prints
+Keras backend named by `--backend` (default: JAX, the course's), prints
 the time of each assignment's solution notebook and, in quick mode, fails when
 grading one takes over 60 CPU seconds.
 
