@@ -174,10 +174,11 @@ mutation: $(STAMP)
 # lab on its server and browser) or finishes its last test file on one process, the other
 # job's processes take the CPU. make prints each job's output in one piece when the job
 # ends (--output-sync). Then the coverage of the library passes together.
-CHECKS := test-backend-independent $(NOTEBOOK_BACKENDS:%=test-notebooks-%) \
-	$(filter $(BACKENDS:%=test-library-%),test-library-jax test-library-tensorflow) test-lab \
-	$(filter-out test-library-jax test-library-tensorflow,$(BACKENDS:%=test-library-%)) \
+SLOWEST_FIRST := test-backend-independent test-notebooks-jax test-notebooks-tensorflow \
+	test-notebooks-torch test-library-jax test-library-tensorflow test-lab test-library-torch \
 	test-wheel test-docs test-doctests
+CHECKS := $(filter test-backend-independent $(NOTEBOOK_BACKENDS:%=test-notebooks-%) \
+	$(BACKENDS:%=test-library-%) test-lab test-wheel test-docs test-doctests,$(SLOWEST_FIRST))
 test: lint
 	@rm -f .coverage .coverage.*
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(CHECKS)

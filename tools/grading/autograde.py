@@ -9,6 +9,10 @@ import shutil
 import tempfile
 import time
 
+# The lab's default backend (tools/workspace.py, beside this package: tools/exercises.py
+# puts tools/ on the path), so that exercises are graded on the backend students use.
+from workspace import DEFAULT_BACKEND
+
 from .feedback import failed_cells, feedback_leaks, html_text, unfiltered_feedback
 from .notebooks import CI_SUBMISSIONS, RELEASE, SOURCE, notebook_names, read_notebook, secret_lines
 from .release import copy_course, differences, nbgrader_api, run_step, tree
@@ -24,8 +28,6 @@ from .submissions import (
 
 QUICK_BUDGET_SECONDS = 60.0
 BACKENDS = ("tensorflow", "jax", "torch")
-# The course's default backend (README, "Choosing the backend").
-DEFAULT_BACKEND = "jax"
 
 
 # The grading kernels inherit these, and KERAS_BACKEND. One thread per kernel: two kernels then
