@@ -2,9 +2,10 @@
 #   make lab        launch the course in JupyterLab on your workspace, workspace/
 #                   (creates .venv and the workspace on first use)
 #   make update-course  bring new and changed lectures and exercises into workspace/
-#   make test       lint, then two at a time: library tests on TensorFlow, JAX and PyTorch,
-#                   notebooks (quick mode) on each, the student's path in a real browser
-#                   (test-lab), doctests, the built wheel in a clean venv, the website
+#   make test       lint, then two at a time, each in one process: library tests on
+#                   TensorFlow, JAX and PyTorch, notebooks (quick mode) on each, the grading
+#                   of the exercises, the student's path in a real browser (test-lab),
+#                   doctests, the built wheel in a clean venv, the website
 #   make notebooks  re-run every lecture notebook in full mode and store its outputs
 #   make docs       build the website into build/site (open build/site/index.html)
 #   make test-docs  build the website and check every page in a real browser
@@ -19,9 +20,9 @@ BACKENDS ?= $(ALL_BACKENDS)
 # default (JAX) first, each with one OpenMP thread (PyTorch's threads otherwise spin
 # against each other on a busy 2-core machine).
 NOTEBOOK_BACKENDS ?= jax tensorflow torch
-# Processes (pytest-xdist's -n) for the library tests, one test file per process at a
-# time; empty: a single process. Two on a 2-core machine: the exercise grading and the
-# benchmark smoke run then overlap the other backend-independent tests.
+# Processes (pytest-xdist's -n) for a library pass run on its own, one test file per
+# process at a time; empty: a single process. `make test` runs each check in a single
+# process, two checks at a time (see CHECKS).
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(PYTEST_WORKERS),-n $(PYTEST_WORKERS) --dist loadfile)
 # Each worker then uses one OpenMP thread: PyTorch's threads otherwise spin against the
@@ -43,7 +44,8 @@ WHEEL_BACKEND_REQUIREMENT ?= jax[cpu]>=0.10
 WHEEL_DIR ?= $(or $(TMPDIR),/tmp)/keras-ae-wheel-test
 
 .PHONY: install lab update-course test lint test-library test-doctests test-wheel test-notebooks \
-	test-lab notebooks mutation test-backend-independent coverage \
+	test-lab notebooks mutation test-backend-independent test-exercises \
+	test-exercises-second-backend coverage \
 	$(ALL_BACKENDS:%=test-library-%) $(ALL_BACKENDS:%=test-notebooks-%)
 
 $(STAMP): pyproject.toml
@@ -70,10 +72,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Test modules marked `backend_independent` (datasets, plotting, evaluation,
-# packaging, benchmark smoke tests, exercise grading, notebook files) run once
+# packaging, benchmark smoke tests, notebook files) run once
 # (test-backend-independent); the others (layers, regularizers, losses, models,
 # training, autodiff) run on every backend of BACKENDS (test-library-BACKEND). The
-# exercise tests grade the solutions on two backends. Each pass measures the line and
+# grading of the exercises (marked `grading` as well) are checks of their own:
+# test-exercises grades every submission on JAX, test-exercises-second-backend the
+# solutions once more on TensorFlow. Each library pass measures the line and
 # branch coverage of keras_ae into a data file of its own (.coverage.PASS), so that
 # passes can run side by side; `coverage` joins them (each backend's branches run only
 # on that backend), reports what is not covered and fails under COVERAGE_FLOOR percent
@@ -92,22 +96,36 @@ $(ALL_BACKENDS:%=test-library-%): test-library-%: $(STAMP)
 test-backend-independent: $(STAMP)
 	@echo "== backend-independent tests, once"
 	KERAS_BACKEND=tensorflow COVERAGE_FILE=.coverage.backend-independent $(XDIST_ENV) \
-		$(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) -m backend_independent \
-		$(COVERAGE)
+		$(BIN)/python -m pytest tests -q -p no:cacheprovider $(XDIST) \
+		-m "backend_independent and not grading" $(COVERAGE)
+
+# Grading processes of the exercise tests (nbgrader starts a kernel per submission in each).
+GRADING_JOBS ?= 2
+test-exercises: $(STAMP)
+	@echo "== the exercises, graded on JAX: solutions, releases, wrong submissions"
+	KERAS_BACKEND=jax KERAS_AE_GRADING_JOBS=$(GRADING_JOBS) $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/test_exercises.py
+
+test-exercises-second-backend: $(STAMP)
+	@echo "== the exercises' solutions, graded on a second backend"
+	KERAS_BACKEND=jax KERAS_AE_GRADING_JOBS=$(GRADING_JOBS) $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/test_exercises_on_a_second_backend.py
 
 coverage: $(STAMP)
 	@echo "== coverage of keras_ae over $(LIBRARY_PASSES)"
 	$(BIN)/python -m coverage combine $(LIBRARY_PASSES:%=.coverage.%)
 	$(BIN)/python -m coverage report --show-missing --skip-covered --fail-under=$(COVERAGE_FLOOR)
 
-test-library: $(BACKENDS:%=test-library-%) test-backend-independent
+test-library: $(BACKENDS:%=test-library-%) test-backend-independent test-exercises \
+		test-exercises-second-backend
 	@$(MAKE) --no-print-directory coverage
 
 # One OpenMP thread: PyTorch's small models run several times faster on a busy
 # 2-core machine without threads that spin waiting for each other; TensorFlow's own
 # thread pools likewise (one thread each: 08 and 04 side by side in 67-70 s instead of
-# 74-75 s). With one thread per kernel, two notebooks run side by side (NOTEBOOK_WORKERS,
-# pytest-xdist; each notebook's cells stay in order on one worker).
+# 74-75 s). With one thread per kernel, two notebooks can run side by side when the pass
+# runs on its own (NOTEBOOK_WORKERS, pytest-xdist; each notebook's cells stay in order on
+# one worker; empty: one notebook after the other, as in `make test`).
 NOTEBOOK_ENV := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 # On JAX, quick mode spends much of its time compiling: XLA's LLVM optimisations at level 1
 # (of 3) took 08 and 07 side by side from 88 s to 70 s and the whole JAX pass from about
@@ -115,6 +133,7 @@ NOTEBOOK_ENV := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREAD
 # nothing). Full mode (`make notebooks`, `make lab`) keeps XLA's defaults.
 NOTEBOOK_XLA_FLAGS_jax := --xla_backend_optimization_level=1
 NOTEBOOK_WORKERS ?= 2
+NOTEBOOK_XDIST := $(if $(NOTEBOOK_WORKERS),-n $(NOTEBOOK_WORKERS) --dist loadfile --no-loadscope-reorder)
 # The longest lectures in quick mode first (then any lecture not listed), in this order
 # (--no-loadscope-reorder), so that the two workers finish at about the same time.
 LONGEST_FIRST := 08 04 07 11 09 05 02 03 01 10 06 00
@@ -123,8 +142,7 @@ NOTEBOOKS := $(ORDERED_NOTEBOOKS) $(filter-out $(ORDERED_NOTEBOOKS),$(wildcard c
 $(ALL_BACKENDS:%=test-notebooks-%): test-notebooks-%: $(STAMP)
 	@echo "== lecture notebooks on the $* backend (quick mode, nbval)"
 	KERAS_BACKEND=$* KERAS_AE_QUICK=1 XLA_FLAGS="$(NOTEBOOK_XLA_FLAGS_$*)" $(NOTEBOOK_ENV) \
-		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -q -n $(NOTEBOOK_WORKERS) \
-		--dist loadfile --no-loadscope-reorder $(NOTEBOOKS)
+		$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider -q $(NOTEBOOK_XDIST) $(NOTEBOOKS)
 
 test-notebooks: $(NOTEBOOK_BACKENDS:%=test-notebooks-%)
 
@@ -170,18 +188,24 @@ mutation: $(STAMP)
 	@cat tests/mutation/REPORT.md
 
 # After lint, every check runs as a job of its own, two jobs at a time (make -j2), the
-# longest first, so that the two cores stay busy until the end: while one job waits (the
-# lab on its server and browser) or finishes its last test file on one process, the other
-# job's processes take the CPU. make prints each job's output in one piece when the job
-# ends (--output-sync). Then the coverage of the library passes together.
-SLOWEST_FIRST := test-backend-independent test-notebooks-jax test-notebooks-tensorflow \
-	test-notebooks-torch test-library-jax test-library-tensorflow test-lab test-library-torch \
+# longest first, so that the two cores stay busy until the end; make prints each job's
+# output in one piece when the job ends (--output-sync). Each job is a single process
+# with one thread (no pytest-xdist workers, one grading process, one OpenMP and one
+# TensorFlow thread): two jobs of two processes each on 2 cores cost about 15% more CPU
+# time for the same work (the notebooks on JAX and PyTorch side by side: 930 CPU s with
+# two workers each, 787 with one). Then the coverage of the library passes together.
+SLOWEST_FIRST := test-exercises test-notebooks-tensorflow test-notebooks-jax \
+	test-notebooks-torch test-backend-independent test-library-jax \
+	test-exercises-second-backend test-library-tensorflow test-lab test-library-torch \
 	test-wheel test-docs test-doctests
-CHECKS := $(filter test-backend-independent $(NOTEBOOK_BACKENDS:%=test-notebooks-%) \
-	$(BACKENDS:%=test-library-%) test-lab test-wheel test-docs test-doctests,$(SLOWEST_FIRST))
+CHECKS := $(filter test-backend-independent test-exercises test-exercises-second-backend \
+	$(NOTEBOOK_BACKENDS:%=test-notebooks-%) $(BACKENDS:%=test-library-%) test-lab test-wheel \
+	test-docs test-doctests,$(SLOWEST_FIRST))
+ONE_PROCESS := PYTEST_WORKERS= NOTEBOOK_WORKERS= GRADING_JOBS=1
+ONE_THREAD := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 test: lint
 	@rm -f .coverage .coverage.*
-	$(MAKE) --no-print-directory -j2 --output-sync=target $(CHECKS)
+	$(ONE_THREAD) $(MAKE) --no-print-directory -j2 --output-sync=target $(ONE_PROCESS) $(CHECKS)
 	@$(MAKE) --no-print-directory coverage
 
 # The website, offline, from the stored notebook outputs (docs/build_site.py says more).

@@ -136,6 +136,11 @@ def pytest_configure(config):
         "backend_independent: the module's results do not depend on KERAS_BACKEND; "
         "`make test-library` runs it once (`-m backend_independent`) instead of on every backend",
     )
+    config.addinivalue_line(
+        "markers",
+        "grading: autogrades the exercises with nbgrader; `make test-exercises` and "
+        "`make test-exercises-second-backend` run these modules, each a check of its own",
+    )
 
 
 @pytest.fixture

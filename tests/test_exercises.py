@@ -24,9 +24,13 @@ _spec = importlib.util.spec_from_file_location("exercises", ROOT / "tools" / "ex
 exercises = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exercises)
 
-pytestmark = pytest.mark.backend_independent
+pytestmark = [pytest.mark.backend_independent, pytest.mark.grading]
 
 ASSIGNMENTS = exercises.assignments()
+# Grading processes: two on a 2-core machine when the module runs on its own; `make test`
+# runs it beside another check and asks for one (KERAS_AE_GRADING_JOBS, the Makefile's
+# GRADING_JOBS).
+GRADING_JOBS = int(os.environ.get("KERAS_AE_GRADING_JOBS", "2"))
 
 
 def total(grades):
@@ -35,8 +39,8 @@ def total(grades):
 
 @pytest.fixture(scope="module")
 def graded():
-    """Autograding of every assignment in quick mode, shared among two grading processes."""
-    results = exercises.autograde_check(ASSIGNMENTS, quick=True, jobs=2)
+    """Autograding of every assignment in quick mode, in GRADING_JOBS grading processes."""
+    results = exercises.autograde_check(ASSIGNMENTS, quick=True, jobs=GRADING_JOBS)
     print("\n" + exercises.summary(results))
     return {result["assignment"]: result for result in results}
 
@@ -330,3 +334,17 @@ def test_feedback_reveals_no_hidden_test(graded, name):
         assert leaks == [], f"the feedback of {student} shows hidden tests"
     # The same check on nbgrader's unfiltered feedback finds the hidden tests.
     assert result["unfiltered_feedback_leaks"][exercises.RELEASE_STUDENT]
+
+
+def test_grading_shared_among_processes_gives_the_same_results(graded):
+    """Two grading processes (`--only` shares, merged) grade as one process does.
+
+    On the cheapest assignment (NumPy only), its submissions split between two
+    processes; `graded` ran in GRADING_JOBS processes (one in `make test`).
+    """
+    name = "07_rbm"
+    shared = exercises.autograde_check([name], quick=True, jobs=2)[0]
+    assert exercises.problems(shared) == []
+    assert shared["scores"] == graded[name]["scores"]
+    assert shared["expected_losses"] == graded[name]["expected_losses"]
+    assert set(shared["unfiltered_feedback_leaks"]) == {exercises.RELEASE_STUDENT}

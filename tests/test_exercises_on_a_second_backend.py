@@ -1,14 +1,14 @@
 """The instructor's solutions score full marks on a second Keras backend too.
 
-A file of its own, so that `make test` (pytest-xdist, one file per worker at a
-time) grades on the second backend beside the main grading of
-`test_exercises.py`.
+A file of its own, so that `make test` grades on the second backend
+(`make test-exercises-second-backend`) beside the main grading of
+`test_exercises.py` (`make test-exercises`) or beside another check.
 """
 
 import pytest
-from test_exercises import ASSIGNMENTS, exercises, total
+from test_exercises import ASSIGNMENTS, GRADING_JOBS, exercises, total
 
-pytestmark = pytest.mark.backend_independent
+pytestmark = [pytest.mark.backend_independent, pytest.mark.grading]
 
 # The instructor's solutions are graded once more with kernels on this backend.
 SECOND_BACKEND = "tensorflow"
@@ -18,7 +18,7 @@ SECOND_BACKEND = "tensorflow"
 def graded_on_second_backend():
     """The instructor's solutions alone, autograded with kernels on `SECOND_BACKEND`."""
     results = exercises.autograde_check(
-        ASSIGNMENTS, quick=True, jobs=2, backend=SECOND_BACKEND, solutions_only=True
+        ASSIGNMENTS, quick=True, jobs=GRADING_JOBS, backend=SECOND_BACKEND, solutions_only=True
     )
     print("\n" + exercises.summary(results))
     return {result["assignment"]: result for result in results}

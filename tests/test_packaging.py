@@ -122,18 +122,26 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_make_test_runs_every_check_once_then_the_coverage_of_every_library_pass():
-    """`make test` runs its checks two at a time: none may fall out of the list or run twice,
-    and the coverage joins the data of every library pass, no other."""
+    """`make test` runs its checks two at a time, each in one process: none may fall out of
+    the list or run twice, and the coverage joins the data of every library pass, no other."""
     dry_run = subprocess.run(
         ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     parallel = next(line for line in dry_run.splitlines() if " -j2 " in line)
-    checks = parallel.split("--output-sync=target", 1)[1].split()
+    settings, checks = parallel.split("--output-sync=target", 1)
+    checks = checks.split()
+    settings = [word for word in checks if "=" in word] + settings.split()
+    checks = [word for word in checks if "=" not in word]
     backends = ("tensorflow", "jax", "torch")
     expected = {f"test-{kind}-{b}" for kind in ("library", "notebooks") for b in backends}
-    expected |= {"test-backend-independent", "test-lab", "test-wheel", "test-docs", "test-doctests"}
+    expected |= {"test-backend-independent", "test-exercises", "test-exercises-second-backend"}
+    expected |= {"test-lab", "test-wheel", "test-docs", "test-doctests"}
     assert sorted(checks) == sorted(expected)
-    assert checks[0] == "test-backend-independent", "the longest check starts first"
+    assert checks[0] == "test-exercises", "the longest check starts first"
+    # One process and one thread per check: no pytest-xdist workers, one grading process.
+    assert {"PYTEST_WORKERS=", "NOTEBOOK_WORKERS=", "GRADING_JOBS=1"} <= set(settings)
+    assert {"OMP_NUM_THREADS=1", "TF_NUM_INTRAOP_THREADS=1"} <= set(settings)
+    assert not re.search(r" -n \d", dry_run) and "KERAS_AE_GRADING_JOBS=1 " in dry_run
     combine = next(line for line in dry_run.splitlines() if "coverage combine" in line)
     passes = sorted(re.findall(r"\.coverage\.(\S+)", combine))
     assert passes == sorted([f"library-{b}" for b in backends] + ["backend-independent"])
