@@ -1,5 +1,6 @@
 """nbgrader in a temporary course root: the student release, made and checked."""
 
+import functools
 import os
 import pathlib
 import shutil
@@ -32,14 +33,19 @@ def copy_course(workdir, names):
 
 def nbgrader_api(root):
     """An nbgrader API object for the course root `root`, with its configuration."""
+    import nbgrader.api
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
-    # nbgrader runs the `alembic` command of its environment to open the
+    # nbgrader runs the `alembic` command of its environment to open a new
     # gradebook; find it even when that environment is not activated.
     bin_dir = str(pathlib.Path(sys.executable).parent)
     if bin_dir not in os.environ["PATH"].split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ["PATH"]
+    # `alembic heads` (about 3 CPU seconds) answers the same for every gradebook of
+    # this nbgrader: ask once per process, not once per course root.
+    if not hasattr(nbgrader.api.get_alembic_version, "cache_info"):
+        nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
     # nbgrader 0.9 adds rows in a way SQLAlchemy 2 warns about; the rows are saved.
     warnings.filterwarnings("ignore", message=r".*not in session", module="nbgrader")
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
