@@ -74,8 +74,8 @@ lint: $(STAMP)
 # Test modules marked `backend_independent` (datasets, plotting, evaluation,
 # packaging, benchmark smoke tests, notebook files) run once
 # (test-backend-independent); the others (layers, regularizers, losses, models,
-# training, autodiff) run on every backend of BACKENDS (test-library-BACKEND). The
-# grading of the exercises (marked `grading` as well) are checks of their own:
+# training, autodiff) run on every backend of BACKENDS (test-library-BACKEND). The two
+# modules that grade the exercises (marked `grading` as well) are checks of their own:
 # test-exercises grades every submission on JAX, test-exercises-second-backend the
 # solutions once more on TensorFlow. Each library pass measures the line and
 # branch coverage of keras_ae into a data file of its own (.coverage.PASS), so that
