@@ -126,7 +126,9 @@ test-library: $(BACKENDS:%=test-library-%) test-backend-independent test-exercis
 # 74-75 s). With one thread per kernel, two notebooks can run side by side when the pass
 # runs on its own (NOTEBOOK_WORKERS, pytest-xdist; each notebook's cells stay in order on
 # one worker; empty: one notebook after the other, as in `make test`).
-NOTEBOOK_ENV := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+# One thread per process; `make test` gives it to every check.
+ONE_THREAD := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+NOTEBOOK_ENV := $(ONE_THREAD)
 # On JAX, quick mode spends much of its time compiling: XLA's LLVM optimisations at level 1
 # (of 3) took 08 and 07 side by side from 88 s to 70 s and the whole JAX pass from about
 # 250 s to 220 s, every check passing (level 0 ran slower: 122 s; TensorFlow's XLA gained
@@ -202,7 +204,6 @@ CHECKS := $(filter test-backend-independent test-exercises test-exercises-second
 	$(NOTEBOOK_BACKENDS:%=test-notebooks-%) $(BACKENDS:%=test-library-%) test-lab test-wheel \
 	test-docs test-doctests,$(SLOWEST_FIRST))
 ONE_PROCESS := PYTEST_WORKERS= NOTEBOOK_WORKERS= GRADING_JOBS=1
-ONE_THREAD := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 test: lint
 	@rm -f .coverage .coverage.*
 	$(ONE_THREAD) $(MAKE) --no-print-directory -j2 --output-sync=target $(ONE_PROCESS) $(CHECKS)
