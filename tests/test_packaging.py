@@ -128,10 +128,9 @@ def test_make_test_runs_every_check_once_then_the_coverage_of_every_library_pass
         ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     parallel = next(line for line in dry_run.splitlines() if " -j2 " in line)
-    settings, checks = parallel.split("--output-sync=target", 1)
-    checks = checks.split()
-    settings = [word for word in checks if "=" in word] + settings.split()
-    checks = [word for word in checks if "=" not in word]
+    before, after = (part.split() for part in parallel.split("--output-sync=target", 1))
+    settings = before + [word for word in after if "=" in word]
+    checks = [word for word in after if "=" not in word]
     backends = ("tensorflow", "jax", "torch")
     expected = {f"test-{kind}-{b}" for kind in ("library", "notebooks") for b in backends}
     expected |= {"test-backend-independent", "test-exercises", "test-exercises-second-backend"}

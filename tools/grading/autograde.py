@@ -149,17 +149,11 @@ def check_assignment(assignment, *, only=None, quick=True, keep=None, backend=DE
                     for grade in notebook.grades
                 }
         for student in graded:
-            pages, failed, unfiltered = [], {}, []
+            pages, failed = [], {}
             for nb in notebooks:
                 page = root / "feedback" / student / assignment / f"{pathlib.Path(nb).stem}.html"
                 pages.append(page.read_text())
-                autograded = root / "autograded" / student / assignment / nb
-                failed.update(failed_cells(autograded))
-                # The control of the leak check: without nbgrader_config.py's filter, the
-                # release's feedback (every test fails) shows the hidden tests. Once per
-                # assignment: each page takes about a second to export.
-                if student == RELEASE_STUDENT:
-                    unfiltered += feedback_leaks(unfiltered_feedback(autograded), hidden)
+                failed.update(failed_cells(root / "autograded" / student / assignment / nb))
             text = html_text("\n".join(pages))
             result["feedback"][student] = {
                 "scores_shown": re.findall(r"\(Score: ([\d.]+) / ([\d.]+)\)", text)[:1],
@@ -169,8 +163,18 @@ def check_assignment(assignment, *, only=None, quick=True, keep=None, backend=DE
                 },
             }
             result["feedback_leaks"][student] = feedback_leaks("\n".join(pages), hidden)
-            if student == RELEASE_STUDENT:
-                result["unfiltered_feedback_leaks"][student] = unfiltered
+        if RELEASE_STUDENT in graded:
+            # The control of the leak check: without nbgrader_config.py's filter, the
+            # release's feedback (every test fails) shows the hidden tests. Once per
+            # assignment: each page takes about a second to export.
+            result["unfiltered_feedback_leaks"][RELEASE_STUDENT] = [
+                leak
+                for nb in notebooks
+                for leak in feedback_leaks(
+                    unfiltered_feedback(root / "autograded" / RELEASE_STUDENT / assignment / nb),
+                    hidden,
+                )
+            ]
         if keep is not None:
             shutil.copytree(root, pathlib.Path(keep) / assignment, dirs_exist_ok=True)
     return result
